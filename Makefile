@@ -1,0 +1,89 @@
+# porttune -- see README.md. `make run` audits this host, `make check` tests.
+PREFIX ?= /usr/local
+DESTDIR ?=
+PKG_CONFIG ?= pkg-config
+CC ?= cc
+CFLAGS ?= -O2 -g
+VERSION := 0.1.0
+
+BINDIR = $(PREFIX)/sbin
+MANDIR = $(PREFIX)/share/man
+DATADIR = $(PREFIX)/share/porttune
+
+PKGS = libmnl libnl-route-3.0 inih json-c
+WARN = -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
+       -Wmissing-prototypes -Wno-format-nonliteral
+override CPPFLAGS += -D_GNU_SOURCE -DPORTTUNE_VERSION='"$(VERSION)"' -Isrc
+override CFLAGS += -std=gnu11 $(WARN) -MMD -MP
+
+ifneq ($(WERROR),)
+override CFLAGS += -Werror
+endif
+ifneq ($(SANITIZE),)
+override CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
+override LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+# Only resolve libraries once the dependency step has run.
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+
+CORE = err profile sysctl plan txn snapshot output nic nl ethtool ethtool_names links audit counters
+CMDS = main cmd_apply cmd_diff cmd_rollback cmd_snapshots cmd_audit
+CORE_OBJ = $(CORE:%=build/%.o)
+CMD_OBJ = $(CMDS:%=build/%.o)
+UNIT_TESTS = profile sysctl snapshot ethtool
+UNIT = $(UNIT_TESTS:%=build/tests/test_%)
+TOOLS = build/loadgen
+
+.PHONY: all deps run check unit e2e lint bench install clean
+all: porttune
+
+deps:
+	@sh scripts/deps.sh
+
+porttune: $(CORE_OBJ) $(CMD_OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+build/%.o: src/%.c | build
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+build/tests/%: tests/unit/%.c $(CORE_OBJ) | build
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $^ \
+		$(PKG_LIBS) $(CMOCKA_LIBS)
+
+build/loadgen: tests/tools/loadgen.c | build
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
+
+build:
+	@mkdir -p build/tests
+
+# The two commands of the README: both install what is missing first.
+run: deps
+	@$(MAKE) --no-print-directory porttune
+	@./porttune audit || echo "(porttune audit exit status $$?: 1 warning, 2 critical, 3 unknown)"
+
+check: deps
+	@$(MAKE) --no-print-directory porttune $(UNIT) $(TOOLS)
+	@sh tests/run.sh $(UNIT)
+
+bench: deps
+	@$(MAKE) --no-print-directory porttune $(TOOLS)
+	@sh bench/run.sh
+
+lint:
+	@sh tests/lint-man.sh
+
+install: porttune
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)/profiles
+	install -m 755 porttune $(DESTDIR)$(BINDIR)/porttune
+	install -m 644 man/porttune.8 $(DESTDIR)$(MANDIR)/man8/porttune.8
+	install -m 644 man/porttune.ini.5 $(DESTDIR)$(MANDIR)/man5/porttune.ini.5
+	install -m 644 profiles/*.ini $(DESTDIR)$(DATADIR)/profiles/
+
+clean:
+	rm -rf build porttune
+
+-include $(wildcard build/*.d build/tests/*.d)

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef PORTTUNE_CMD_H
+#define PORTTUNE_CMD_H
+
+#include <stdbool.h>
+
+#include "output.h"
+#include "txn.h"
+
+/* Options that come before the command. */
+struct gopts {
+	const char *state_dir;
+};
+
+/* Exit codes, documented in porttune(8). */
+enum {
+	EXIT_OK = 0,
+	/* diff */
+	EXIT_DIFF_DRIFT = 1,
+	EXIT_DIFF_TROUBLE = 2,
+	/* audit: the monitoring-plugin convention */
+	EXIT_AUDIT_WARNING = 1,
+	EXIT_AUDIT_CRITICAL = 2,
+	EXIT_AUDIT_UNKNOWN = 3,
+	/* apply / rollback */
+	EXIT_APPLY_FAILED = 1,		/* a change failed; reverted */
+	EXIT_APPLY_BAD_INPUT = 2,	/* usage, profile, lock: nothing done */
+	EXIT_APPLY_REVERT_FAILED = 3,	/* the revert failed too */
+	/* apply / rollback --detailed-exitcodes (Puppet's convention) */
+	EXIT_DETAILED_CHANGED = 2,
+	EXIT_DETAILED_FAILED = 4,
+	EXIT_DETAILED_CHANGED_FAILED = 6,
+	/* usage errors of the top level */
+	EXIT_USAGE = 2,
+};
+
+int cmd_audit(int argc, char **argv, const struct gopts *g);
+int cmd_diff(int argc, char **argv, const struct gopts *g);
+int cmd_apply(int argc, char **argv, const struct gopts *g);
+int cmd_rollback(int argc, char **argv, const struct gopts *g);
+int cmd_snapshots(int argc, char **argv, const struct gopts *g);
+
+/* Run an apply-like transaction, print its report, pick the exit code. */
+int txn_command(struct txn *t, enum format fmt, bool detailed);
+
+/* Print "porttune: MESSAGE" to stderr. */
+void pt_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Flush stdout and report a write error (e.g. a full disk or closed pipe). */
+int finish_stdout(int code);
+
+#endif

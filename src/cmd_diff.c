@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* porttune diff: how the host differs from a profile (exit 0/1/2, as diff). */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "cmd.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: porttune diff --profile FILE [--format text|json]\n");
+}
+
+int cmd_diff(int argc, char **argv, const struct gopts *g)
+{
+	static const struct option opts[] = {
+		{ "profile", required_argument, NULL, 'p' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	enum format fmt = FMT_TEXT;
+	const char *path = NULL;
+	struct profile prof;
+	struct plan plan = { 0 };
+	struct err e = { 0 };
+	size_t drift, bad;
+	int c, code;
+
+	(void)g;
+	while ((c = getopt_long(argc, argv, "p:f:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			path = optarg;
+			break;
+		case 'f':
+			if (!format_parse(optarg, false, &fmt))
+				break;
+			pt_error("diff: --format: '%s' is not text or json",
+				 optarg);
+			return EXIT_DIFF_TROUBLE;
+		case 'h':
+			usage(stdout);
+			return finish_stdout(EXIT_OK);
+		default:
+			usage(stderr);
+			return EXIT_DIFF_TROUBLE;
+		}
+	}
+	if (!path || optind < argc) {
+		usage(stderr);
+		return EXIT_DIFF_TROUBLE;
+	}
+	if (profile_load(&prof, path, &e)) {
+		profile_print_diags(&prof);
+		if (!prof.nerrors)
+			pt_error("%s", e.msg);
+		profile_free(&prof);
+		return EXIT_DIFF_TROUBLE;
+	}
+	if (plan_build(&prof, &plan, &e)) {
+		pt_error("%s", e.msg);
+		code = EXIT_DIFF_TROUBLE;
+		goto out;
+	}
+	drift = plan_count(&plan, CS_PENDING);
+	bad = plan_count(&plan, CS_INVALID);
+	code = bad ? EXIT_DIFF_TROUBLE : drift ? EXIT_DIFF_DRIFT : EXIT_OK;
+	if (fmt == FMT_JSON) {
+		json_object *o = plan_json(&plan, VIEW_DIFF);
+
+		json_object_object_add(o, "profile", json_object_new_string(path));
+		json_object_object_add(o, "drift", json_object_new_boolean(drift));
+		json_emit(stdout, o);
+	} else {
+		plan_print_text(stdout, &plan, VIEW_DIFF);
+		if (!drift && !bad)
+			printf("no drift: %zu setting%s match %s\n",
+			       plan_count(&plan, CS_SAME),
+			       plan_count(&plan, CS_SAME) == 1 ? "" : "s", path);
+	}
+	profile_print_diags(&prof);
+	plan_print_diags(&plan);
+out:
+	plan_free(&plan);
+	profile_free(&prof);
+	return finish_stdout(code);
+}

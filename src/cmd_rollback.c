@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* porttune rollback: apply a snapshot, through the same transaction. */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "cmd.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: porttune rollback [SNAPSHOT|latest] [--dry-run] "
+		"[--format text|json] [--detailed-exitcodes]\n");
+}
+
+int cmd_rollback(int argc, char **argv, const struct gopts *g)
+{
+	static const struct option opts[] = {
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "detailed-exitcodes", no_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct txn t = { .state_dir = g->state_dir, .command = "rollback" };
+	enum format fmt = FMT_TEXT;
+	bool detailed = false;
+	const char *which = "latest";
+	static char path[1024];
+	struct err e = { 0 };
+	int c;
+
+	while ((c = getopt_long(argc, argv, "nf:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			t.dry_run = true;
+			break;
+		case 'd':
+			detailed = true;
+			break;
+		case 'f':
+			if (!format_parse(optarg, false, &fmt))
+				break;
+			pt_error("rollback: --format: '%s' is not text or json",
+				 optarg);
+			return EXIT_APPLY_BAD_INPUT;
+		case 'h':
+			usage(stdout);
+			return finish_stdout(EXIT_OK);
+		default:
+			usage(stderr);
+			return EXIT_APPLY_BAD_INPUT;
+		}
+	}
+	if (optind < argc)
+		which = argv[optind++];
+	if (optind < argc) {
+		usage(stderr);
+		return EXIT_APPLY_BAD_INPUT;
+	}
+	if (snapshot_find(g->state_dir, which, path, sizeof(path), &e)) {
+		pt_error("rollback: %s", e.msg);
+		return detailed ? EXIT_DETAILED_FAILED : EXIT_APPLY_BAD_INPUT;
+	}
+	t.profile_path = path;
+	return txn_command(&t, fmt, detailed);
+}

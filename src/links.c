@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <linux/ethtool.h>
+#include <linux/netlink.h>
+#include <linux/sockios.h>
+#include <netlink/netlink.h>
+#include <netlink/route/link.h>
+
+#include "err.h"
+#include "links.h"
+
+/* Any socket reaches dev_ioctl(); AF_INET may be missing, netlink never is. */
+static int ioctl_socket(void)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	return fd;
+}
+
+static int driver_fd(int fd, const char *ifname, char *buf, size_t len)
+{
+	struct ethtool_drvinfo info = { .cmd = ETHTOOL_GDRVINFO };
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	ifr.ifr_data = (void *)&info;
+	if (ioctl(fd, SIOCETHTOOL, &ifr) < 0)
+		return -errno;
+	snprintf(buf, len, "%.*s", (int)sizeof(info.driver), info.driver);
+	return 0;
+}
+
+int links_driver(const char *ifname, char *buf, size_t len)
+{
+	int fd = ioctl_socket(), ret;
+
+	if (len)
+		buf[0] = '\0';
+	if (fd < 0)
+		return -errno;
+	ret = driver_fd(fd, ifname, buf, len);
+	close(fd);
+	return ret;
+}
+
+static int by_ifindex(const void *a, const void *b)
+{
+	const struct link *x = a, *y = b;
+
+	return (x->ifindex > y->ifindex) - (x->ifindex < y->ifindex);
+}
+
+static int nl_err(struct err *e, int nlerr, const char *what)
+{
+	return err_set(e, -EIO, "rtnetlink: %s: %s", what, nl_geterror(nlerr));
+}
+
+int links_list(struct link **out, size_t *n, struct err *e)
+{
+	struct nl_sock *sk;
+	struct nl_cache *cache = NULL;
+	struct nl_object *obj;
+	struct link *v = NULL;
+	size_t cnt = 0;
+	int ret, fd;
+
+	*out = NULL;
+	*n = 0;
+	sk = nl_socket_alloc();
+	if (!sk)
+		return err_set(e, -ENOMEM, "out of memory");
+	ret = nl_connect(sk, NETLINK_ROUTE);
+	if (ret < 0) {
+		ret = nl_err(e, ret, "connect");
+		goto out;
+	}
+	ret = rtnl_link_alloc_cache(sk, AF_UNSPEC, &cache);
+	if (ret < 0) {
+		ret = nl_err(e, ret, "listing links");
+		goto out;
+	}
+	v = calloc((size_t)nl_cache_nitems(cache) + 1, sizeof(*v));
+	if (!v) {
+		ret = err_set(e, -ENOMEM, "out of memory");
+		goto out;
+	}
+	fd = ioctl_socket();
+	for (obj = nl_cache_get_first(cache); obj; obj = nl_cache_get_next(obj)) {
+		struct rtnl_link *l = (struct rtnl_link *)obj;
+		const char *kind = rtnl_link_get_type(l);
+		struct link *d = &v[cnt++];
+
+		snprintf(d->name, sizeof(d->name), "%s", rtnl_link_get_name(l));
+		d->ifindex = rtnl_link_get_ifindex(l);
+		snprintf(d->kind, sizeof(d->kind), "%s", kind ? kind : "");
+		if (fd >= 0)
+			driver_fd(fd, d->name, d->driver, sizeof(d->driver));
+	}
+	if (fd >= 0)
+		close(fd);
+	qsort(v, cnt, sizeof(*v), by_ifindex);
+	*out = v;
+	*n = cnt;
+	v = NULL;
+	ret = 0;
+out:
+	free(v);
+	nl_cache_free(cache);
+	nl_socket_free(sk);
+	return ret;
+}
+
+bool links_match(const struct link *l, const char *selector)
+{
+	if (!strncmp(selector, "driver=", 7))
+		return l->driver[0] && fnmatch(selector + 7, l->driver, 0) == 0;
+	return fnmatch(selector, l->name, 0) == 0;
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef PORTTUNE_LINKS_H
+#define PORTTUNE_LINKS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <net/if.h>
+
+struct err;
+
+struct link {
+	char name[IF_NAMESIZE];
+	int ifindex;
+	char kind[32];		/* IFLA_INFO_KIND: "veth", "tun"; "" physical */
+	char driver[32];	/* as ethtool -i prints it; "" if unknown */
+};
+
+/*
+ * All interfaces of the current network namespace over rtnetlink (not
+ * /sys/class/net, which keeps the mounting namespace's view), by ifindex.
+ * Free *out with free().
+ */
+int links_list(struct link **out, size_t *n, struct err *e);
+
+/* ETHTOOL_GDRVINFO driver name; -errno when the device has none. */
+int links_driver(const char *ifname, char *buf, size_t len);
+
+/*
+ * A [nic SELECTOR] section matches: "driver=GLOB" on the driver name,
+ * anything else a shell glob on the interface name.
+ */
+bool links_match(const struct link *l, const char *selector);
+
+#endif

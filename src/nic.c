@@ -1,0 +1,605 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The NIC backend of the plan: [nic ...] sections -> per-interface changes
+ * to offloads, coalescing, rings and channels, written through ethtool
+ * netlink one request per device and area.
+ */
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend.h"
+#include "ethtool.h"
+#include "links.h"
+#include "nic.h"
+
+static const struct {
+	const char *prefix;
+	enum eth_area area;
+} prefixes[] = {
+	{ "offload", ETH_FEATURES },
+	{ "coalesce", ETH_COALESCE },
+	{ "ring", ETH_RINGS },
+	{ "channels", ETH_CHANNELS },
+};
+
+#define NPREFIX (sizeof(prefixes) / sizeof(*prefixes))
+
+static int area_of(const char *key, const char **name)
+{
+	const char *dot = strchr(key, '.');
+
+	for (size_t i = 0; dot && i < NPREFIX; i++) {
+		if (strlen(prefixes[i].prefix) == (size_t)(dot - key) &&
+		    !strncmp(key, prefixes[i].prefix, dot - key)) {
+			*name = dot + 1;
+			return prefixes[i].area;
+		}
+	}
+	return -1;
+}
+
+static const char *prefix_of(enum eth_area area)
+{
+	for (size_t i = 0; i < NPREFIX; i++)
+		if (prefixes[i].area == area)
+			return prefixes[i].prefix;
+	return "?";
+}
+
+static int parse_u32(const char *v, unsigned long *out)
+{
+	char *end;
+
+	if (!*v || *v == '-')
+		return -EINVAL;
+	errno = 0;
+	*out = strtoul(v, &end, 10);
+	return errno || *end || *out > 0xffffffffUL ? -EINVAL : 0;
+}
+
+static int suggest_key(const char *key, char *msg, size_t len)
+{
+	const char *cands[NPREFIX * ETH_PARAM_MAX + 1];
+	char *full[NPREFIX * ETH_PARAM_MAX + 1];
+	const char *near;
+	size_t n = 0;
+
+	for (size_t a = 1; a < NPREFIX; a++) {
+		for (unsigned i = 0; i < eth_param_count(prefixes[a].area); i++) {
+			if (asprintf(&full[n], "%s.%s", prefixes[a].prefix,
+				     eth_param_at(prefixes[a].area, i)->name) < 0)
+				abort();
+			cands[n] = full[n];
+			n++;
+		}
+	}
+	near = nearest_word(key, cands, n);
+	if (near)
+		snprintf(msg, len, "unknown NIC setting '%s'; did you mean "
+			 "'%s'?", key, near);
+	else
+		snprintf(msg, len, "unknown NIC setting '%s' (use offload.*, "
+			 "coalesce.*, ring.* or channels.*)", key);
+	for (size_t i = 0; i < n; i++)
+		free(full[i]);
+	return -EINVAL;
+}
+
+int nic_key_check(const char *key, const char *value, char *norm,
+		  size_t normlen, char *msg, size_t msglen)
+{
+	const struct eth_param *p;
+	const char *name;
+	int area = area_of(key, &name);
+	unsigned long u;
+	bool onoff = !strcmp(value, "on") || !strcmp(value, "off");
+
+	if (area < 0 || !*name)
+		return suggest_key(key, msg, msglen);
+	if (area == ETH_FEATURES) {
+		if (!eth_feature_token_valid(name)) {
+			snprintf(msg, msglen, "%s: '%s' is not an ethtool "
+				 "feature name", key, name);
+			return -EINVAL;
+		}
+		if (!onoff) {
+			snprintf(msg, msglen, "%s: '%s' is not on or off", key,
+				 value);
+			return -EINVAL;
+		}
+		snprintf(norm, normlen, "%s", value);
+		return 0;
+	}
+	p = eth_param_find(area, name);
+	if (!p)
+		return suggest_key(key, msg, msglen);
+	if (p->type == ETH_BOOL) {
+		if (!onoff) {
+			snprintf(msg, msglen, "%s: '%s' is not on or off", key,
+				 value);
+			return -EINVAL;
+		}
+		snprintf(norm, normlen, "%s", value);
+		return 0;
+	}
+	if (!strcmp(value, "max") && p->max_attr) {
+		snprintf(norm, normlen, "max");
+		return 0;
+	}
+	if (parse_u32(value, &u)) {
+		snprintf(msg, msglen, "%s: '%s' is not a number%s", key, value,
+			 p->max_attr ? " or max" : "");
+		return -EINVAL;
+	}
+	snprintf(norm, normlen, "%lu", u);
+	return 0;
+}
+
+/* ---- plan ------------------------------------------------------------ */
+
+/* The effective value of one setting on one device; later sections win. */
+struct want {
+	const char *value;
+	const char *file;
+	int line;
+};
+
+struct dev_wants {
+	struct want feat[ETH_FEAT_MAX];
+	struct want par[ETH_AREA_N][ETH_PARAM_MAX];
+	unsigned mask;		/* areas used */
+};
+
+static struct eth *session(struct plan *plan, struct err *err)
+{
+	if (!plan->ctx[T_NIC] && eth_open((struct eth **)&plan->ctx[T_NIC], err))
+		return NULL;
+	return plan->ctx[T_NIC];
+}
+
+/* An offload token that names no feature of this kernel is an error. */
+static void unknown_feature(struct plan *plan, struct eth *eth,
+			    const struct link *l, const struct pkv *kv,
+			    const char *token)
+{
+	const char *names[ETH_FEAT_MAX];
+	unsigned n = eth_feature_count(eth);
+	struct change *c = plan_add(plan, T_NIC, l->name, kv->key, kv->value,
+				    kv->file, kv->line);
+	const char *near;
+
+	for (unsigned i = 0; i < n; i++)
+		names[i] = eth_feature_name(eth, i);
+	near = nearest_word(token, names, n);
+	c->status = CS_INVALID;
+	c->ifindex = l->ifindex;
+	plan_set_note(c, "%s: '%s' is not a feature of this kernel%s%s%s",
+		      l->name, token, near ? " (did you mean " : "",
+		      near ? near : "", near ? "?)" : "");
+}
+
+static void collect(struct plan *plan, struct eth *eth, const struct link *l,
+		    const struct nic_section *s, struct dev_wants *w)
+{
+	for (size_t k = 0; k < s->nkv; k++) {
+		const struct pkv *kv = &s->kv[k];
+		struct want one = { kv->value, kv->file, kv->line };
+		const struct eth_param *p;
+		struct eth_bits bits;
+		const char *name;
+		int area = area_of(kv->key, &name);
+
+		w->mask |= ETH_AREA_BIT(area);
+		if (area != ETH_FEATURES) {
+			p = eth_param_find(area, name);
+			w->par[area][p->idx] = one;
+			continue;
+		}
+		if (eth_feature_expand(eth, name, &bits) <= 0) {
+			unknown_feature(plan, eth, l, kv, name);
+			continue;
+		}
+		for (unsigned b = 0; b < ETH_FEAT_MAX; b++)
+			if (eth_bit(&bits, b))
+				w->feat[b] = one;
+	}
+}
+
+static const char *onoff(bool on)
+{
+	return on ? "on" : "off";
+}
+
+static void plan_features(struct plan *plan, struct eth *eth,
+			  const struct link *l, const struct eth_dev *d,
+			  const struct dev_wants *w)
+{
+	for (unsigned b = 0; b < ETH_FEAT_MAX; b++) {
+		const struct want *x = &w->feat[b];
+		bool active = eth_bit(&d->feat.active, b);
+		bool wanted = eth_bit(&d->feat.wanted, b);
+		char key[64];
+		struct change *c;
+
+		if (!x->value)
+			continue;
+		snprintf(key, sizeof(key), "offload.%s", eth_feature_name(eth, b));
+		c = plan_add(plan, T_NIC, l->name, key, x->value, x->file,
+			     x->line);
+		c->ifindex = l->ifindex;
+		c->before = strdup(onoff(active));
+		/* snapshot what was requested; audit what is in effect */
+		if (wanted != active)
+			c->restore = strdup(onoff(wanted));
+		if (!strcmp(c->before, c->after))
+			c->status = CS_SAME;
+		else if (eth_feature_fixed(d, b))
+			c->status = CS_UNSUPPORTED;
+		else
+			c->status = CS_PENDING;
+		if (c->status == CS_UNSUPPORTED)
+			plan_set_note(c, "fixed %s on this device (driver %s)",
+				      c->before, l->driver[0] ? l->driver : "?");
+	}
+}
+
+static void plan_params(struct plan *plan, const struct link *l,
+			const struct eth_dev *d, const struct dev_wants *w,
+			enum eth_area area)
+{
+	const struct eth_area_state *st = &d->a[area];
+
+	for (unsigned i = 0; i < eth_param_count(area); i++) {
+		const struct eth_param *p = eth_param_at(area, i);
+		const struct want *x = &w->par[area][i];
+		const struct eth_value *v = &st->v[i];
+		char key[64], val[16];
+		struct change *c;
+
+		if (!x->value)
+			continue;
+		snprintf(key, sizeof(key), "%s.%s", prefix_of(area), p->name);
+		if (!strcmp(x->value, "max") && st->supported && v->present)
+			snprintf(val, sizeof(val), "%u", v->max);
+		else
+			snprintf(val, sizeof(val), "%s", x->value);
+		c = plan_add(plan, T_NIC, l->name, key, val, x->file, x->line);
+		c->ifindex = l->ifindex;
+		if (!st->supported || !v->present) {
+			c->status = CS_UNSUPPORTED;
+			plan_set_note(c, "%s by driver %s", st->supported
+				      ? "not supported" : "no such settings",
+				      l->driver[0] ? l->driver : "?");
+			continue;
+		}
+		if (p->type == ETH_BOOL)
+			c->before = strdup(onoff(v->value));
+		else if (asprintf(&c->before, "%u", v->value) < 0)
+			abort();
+		c->status = strcmp(c->before, c->after) ? CS_PENDING : CS_SAME;
+	}
+}
+
+static int nic_build(const struct profile *p, struct plan *plan,
+		     struct err *err)
+{
+	struct dev_wants *w;
+	bool *matched;
+	struct link *links;
+	struct eth *eth;
+	size_t nl;
+	int rc;
+
+	if (!p->nnic)
+		return 0;
+	eth = session(plan, err);
+	if (!eth)
+		return err->code;
+	rc = links_list(&links, &nl, err);
+	if (rc)
+		return rc;
+	matched = calloc(p->nnic, sizeof(*matched));
+	w = malloc(sizeof(*w));
+	if (!matched || !w)
+		abort();
+	for (size_t i = 0; i < nl && !rc; i++) {
+		struct eth_dev d;
+
+		memset(w, 0, sizeof(*w));
+		for (size_t s = 0; s < p->nnic; s++) {
+			if (!links_match(&links[i], p->nic[s].match))
+				continue;
+			matched[s] = true;
+			collect(plan, eth, &links[i], &p->nic[s], w);
+		}
+		if (!w->mask)
+			continue;
+		memset(&d, 0, sizeof(d));
+		rc = eth_dev_read(eth, links[i].ifindex, w->mask, &d, err);
+		if (rc) {
+			err_prefix(err, "%s", links[i].name);
+			break;
+		}
+		plan_features(plan, eth, &links[i], &d, w);
+		for (int a = ETH_COALESCE; a < ETH_AREA_N; a++)
+			plan_params(plan, &links[i], &d, w, a);
+	}
+	for (size_t s = 0; s < p->nnic; s++)
+		if (!matched[s])
+			plan_add_warning(plan, "%s:%d: [nic %s] matches no "
+					 "interface here", p->nic[s].file,
+					 p->nic[s].line, p->nic[s].match);
+	free(w);
+	free(matched);
+	free(links);
+	return rc;
+}
+
+/* ---- apply ----------------------------------------------------------- */
+
+static size_t nic_group(const struct change *v, size_t n)
+{
+	const char *a, *b;
+	int area = area_of(v[0].key, &a);
+	size_t len = 1;
+
+	while (len < n && v[len].target == T_NIC &&
+	       !strcmp(v[len].dev, v[0].dev) &&
+	       area_of(v[len].key, &b) == area)
+		len++;
+	return len;
+}
+
+static bool selected(const struct change *c, bool revert)
+{
+	return revert ? c->touched : c->status == CS_PENDING;
+}
+
+static const char *target_value(const struct change *c, bool revert)
+{
+	return revert ? change_restore_value(c) : c->after;
+}
+
+/* Prefix a kernel message with the device and the setting it concerns. */
+static int nic_error(struct err *err, const struct change *v, size_t n,
+		     enum eth_area area, bool revert)
+{
+	const struct change *only = NULL;
+
+	for (size_t i = 0; i < n; i++)
+		if (selected(&v[i], revert))
+			only = only ? NULL : &v[i];
+	if (only && area != ETH_FEATURES) {
+		const char *name;
+
+		area_of(only->key, &name);
+		/* ethtool.c already names a blamed parameter: drop it here */
+		if (!strncmp(err->msg, name, strlen(name)) &&
+		    !strncmp(err->msg + strlen(name), ": ", 2))
+			memmove(err->msg, err->msg + strlen(name) + 2,
+				strlen(err->msg + strlen(name) + 2) + 1);
+		return err_prefix(err, "%s: %s", v[0].dev, only->key);
+	}
+	return err_prefix(err, "%s: %s", v[0].dev, prefix_of(area));
+}
+
+static int set_features(struct eth *eth, struct change *v, size_t n,
+			bool revert, struct err *err)
+{
+	struct eth_bits mask = { 0 }, value = { 0 };
+	struct eth_feature_result res;
+	char also[256] = "";
+	size_t o = 0;
+	int rc;
+
+	for (size_t i = 0; i < n; i++) {
+		int b = eth_feature_index(eth, strchr(v[i].key, '.') + 1);
+
+		if (!selected(&v[i], revert) || b < 0)
+			continue;
+		eth_bit_set(&mask, b, true);
+		eth_bit_set(&value, b, !strcmp(target_value(&v[i], revert), "on"));
+	}
+	rc = eth_features_set(eth, v[0].ifindex, &mask, &value, &res, err);
+	if (rc)
+		return nic_error(err, v, n, ETH_FEATURES, revert);
+	for (size_t i = 0; i < n; i++) {
+		if (!selected(&v[i], revert))
+			continue;
+		if (!revert)
+			v[i].touched = true;
+		if (!eth_bit(&res.wanted_diff,
+			     eth_feature_index(eth, strchr(v[i].key, '.') + 1)))
+			continue;
+		rc = err_set(err, -EIO, "%s: %s: requested %s but the kernel "
+			     "keeps it %s (it depends on another feature)",
+			     v[i].dev, v[i].key, target_value(&v[i], revert),
+			     strcmp(target_value(&v[i], revert), "on") ? "on"
+								       : "off");
+		if (!revert)
+			v[i].status = CS_FAILED;
+	}
+	/* dependents the kernel switched without being asked */
+	for (unsigned b = 0; b < ETH_FEAT_MAX && !revert; b++) {
+		if (!eth_bit(&res.active_diff, b) || eth_bit(&mask, b))
+			continue;
+		o += snprintf(also + o, o < sizeof(also) ? sizeof(also) - o : 0,
+			      "%s%s %s", o ? ", " : "", eth_feature_name(eth, b),
+			      onoff(eth_bit(&res.active, b)));
+	}
+	for (size_t i = 0; i < n && o; i++)
+		if (v[i].touched && !v[i].note)
+			plan_set_note(&v[i], "also switched: %s", also);
+	return rc;
+}
+
+static int set_params(struct eth *eth, struct change *v, size_t n,
+		      enum eth_area area, bool revert, struct err *err)
+{
+	struct eth_change ch[ETH_PARAM_MAX] = { 0 };
+	struct eth_dev d;
+	size_t nch = 0;
+	int rc;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *name, *val = target_value(&v[i], revert);
+		unsigned long u = 0;
+
+		if (!selected(&v[i], revert))
+			continue;
+		area_of(v[i].key, &name);
+		if (strcmp(val, "on") && strcmp(val, "off"))
+			parse_u32(val, &u);
+		ch[nch++] = (struct eth_change){ eth_param_find(area, name),
+			!strcmp(val, "on") ? 1 : u };
+	}
+	rc = eth_params_set(eth, v[0].ifindex, ch, nch, err);
+	if (rc)
+		return nic_error(err, v, n, area, revert);
+	memset(&d, 0, sizeof(d));
+	rc = eth_dev_read(eth, v[0].ifindex, ETH_AREA_BIT(area), &d, err);
+	for (size_t i = 0, j = 0; i < n && !rc; i++) {
+		const struct eth_param *p;
+		uint32_t now;
+
+		if (!selected(&v[i], revert))
+			continue;
+		if (!revert)
+			v[i].touched = true;
+		p = ch[j++].param;
+		now = d.a[area].v[p->idx].value;
+		if (now == ch[j - 1].value)
+			continue;
+		/* drivers may clamp or round: say what the device took */
+		rc = err_set(err, -EIO, "%s: %s: asked for %s, the driver set "
+			     "%u", v[i].dev, v[i].key, target_value(&v[i], revert),
+			     now);
+		if (!revert)
+			v[i].status = CS_FAILED;
+	}
+	return rc;
+}
+
+static int nic_set(struct plan *plan, struct change *v, size_t n, bool revert,
+		   struct err *err)
+{
+	struct eth *eth = session(plan, err);
+	const char *name;
+	int area = area_of(v[0].key, &name);
+
+	if (!eth)
+		return err->code;
+	/* the device must still be the one the plan was made against */
+	if ((int)if_nametoindex(v[0].dev) != v[0].ifindex)
+		return err_set(err, -ENODEV, "%s: interface vanished or was "
+			       "replaced since the plan was made", v[0].dev);
+	if (area == ETH_FEATURES)
+		return set_features(eth, v, n, revert, err);
+	return set_params(eth, v, n, area, revert, err);
+}
+
+static void nic_release(struct plan *plan)
+{
+	if (plan->ctx[T_NIC])
+		eth_close(plan->ctx[T_NIC]);
+	plan->ctx[T_NIC] = NULL;
+}
+
+const struct backend nic_backend = {
+	.target = T_NIC,
+	.build = nic_build,
+	.set = nic_set,
+	.group = nic_group,
+	.release = nic_release,
+};
+
+/* ---- audit ----------------------------------------------------------- */
+
+static int feature_on(struct eth *eth, const struct eth_dev *d,
+		      const char *name)
+{
+	int b = eth_feature_index(eth, name);
+
+	return b < 0 ? -1 : eth_bit(&d->feat.active, b);
+}
+
+static void survey_one(struct eth *eth, const struct link *l,
+		       struct nic_state *s)
+{
+	const struct eth_param *rx_usecs = eth_param_find(ETH_COALESCE,
+							  "rx-usecs");
+	const struct eth_param *adaptive = eth_param_find(ETH_COALESCE,
+							  "adaptive-rx");
+	const struct eth_param *comb = eth_param_find(ETH_CHANNELS, "combined");
+	const struct eth_param *rx = eth_param_find(ETH_CHANNELS, "rx");
+	const struct eth_area_state *co, *chs;
+	struct eth_dev d;
+
+	memset(s, 0, sizeof(*s));
+	snprintf(s->name, sizeof(s->name), "%s", l->name);
+	snprintf(s->driver, sizeof(s->driver), "%s", l->driver);
+	snprintf(s->kind, sizeof(s->kind), "%s", l->kind);
+	s->tso = s->gso = s->gro = s->lro = -1;
+	s->rx_usecs = s->adaptive_rx = s->channels = s->channels_max = -1;
+	memset(&d, 0, sizeof(d));
+	if (eth_dev_read(eth, l->ifindex, ETH_AREA_BIT(ETH_FEATURES) |
+			 ETH_AREA_BIT(ETH_COALESCE) |
+			 ETH_AREA_BIT(ETH_CHANNELS), &d, NULL))
+		return;
+	s->tso = feature_on(eth, &d, "tx-tcp-segmentation");
+	s->gso = feature_on(eth, &d, "tx-generic-segmentation");
+	s->gro = feature_on(eth, &d, "rx-gro");
+	s->lro = feature_on(eth, &d, "rx-lro");
+	co = &d.a[ETH_COALESCE];
+	if (co->supported && co->v[rx_usecs->idx].present)
+		s->rx_usecs = co->v[rx_usecs->idx].value;
+	if (co->supported && co->v[adaptive->idx].present)
+		s->adaptive_rx = co->v[adaptive->idx].value;
+	chs = &d.a[ETH_CHANNELS];
+	if (chs->supported) {
+		const struct eth_value *c = chs->v[comb->idx].present
+			? &chs->v[comb->idx] : &chs->v[rx->idx];
+
+		if (c->present) {
+			s->channels = c->value;
+			s->channels_max = c->max;
+		}
+	}
+}
+
+int nic_survey(const struct profile *p, struct nic_state **out, size_t *n,
+	       struct err *err)
+{
+	struct link *links;
+	struct eth *eth;
+	size_t nl;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	rc = eth_open(&eth, err);
+	if (rc)
+		return rc;
+	rc = links_list(&links, &nl, err);
+	if (rc) {
+		eth_close(eth);
+		return rc;
+	}
+	*out = calloc(nl + 1, sizeof(**out));
+	if (!*out)
+		abort();
+	for (size_t i = 0; i < nl; i++) {
+		bool want = p && p->nnic ? false : strcmp(links[i].name, "lo");
+
+		for (size_t s = 0; p && s < p->nnic; s++)
+			want |= links_match(&links[i], p->nic[s].match);
+		if (want)
+			survey_one(eth, &links[i], &(*out)[(*n)++]);
+	}
+	free(links);
+	eth_close(eth);
+	return 0;
+}

@@ -1,0 +1,383 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+
+#include "err.h"
+#include "nl.h"
+
+/* Feature strings alone are ~10 KiB in one message; dumps batch more. */
+#define NL_RXBUF	(64 * 1024)
+#define NL_TXBUF	(8 * 1024)
+
+struct nl {
+	struct mnl_socket *sock;
+	uint32_t portid;
+	uint32_t seq;
+	char *rx;
+	char *tx;
+	uint32_t tx_len;	/* length of the last request sent */
+	uint32_t err_off;	/* NLMSGERR_ATTR_OFFS of the last error */
+	void (*tap)(const void *buf, size_t len, void *arg);
+	void *tap_arg;
+};
+
+/* State of one request while its replies come in. */
+struct run {
+	nl_parse_fn cb;
+	void *data;
+	struct err *e;
+	bool check;		/* match portid/seq (off for recorded buffers) */
+	uint32_t portid, seq;
+	int err;
+	bool done;
+	uint32_t err_off;
+};
+
+struct extack {
+	const char *msg;
+	uint32_t off;
+};
+
+int nl_open(struct nl **out, int protocol, struct err *e)
+{
+	struct nl *nl;
+	int one = 1;
+
+	*out = NULL;
+	nl = calloc(1, sizeof(*nl));
+	if (!nl)
+		return err_set(e, -ENOMEM, "out of memory");
+	nl->rx = malloc(NL_RXBUF);
+	nl->tx = malloc(NL_TXBUF);
+	if (!nl->rx || !nl->tx) {
+		nl_close(nl);
+		return err_set(e, -ENOMEM, "out of memory");
+	}
+	nl->sock = mnl_socket_open(protocol);
+	if (!nl->sock) {
+		int code = -errno;
+
+		nl_close(nl);
+		return err_set(e, code, "netlink socket: %s", strerror(-code));
+	}
+	if (mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
+		int code = -errno;
+
+		nl_close(nl);
+		return err_set(e, code, "netlink bind: %s", strerror(-code));
+	}
+	/* Both exist since 4.12; without them errors just lose their text. */
+	mnl_socket_setsockopt(nl->sock, NETLINK_EXT_ACK, &one, sizeof(one));
+	mnl_socket_setsockopt(nl->sock, NETLINK_CAP_ACK, &one, sizeof(one));
+	nl->portid = mnl_socket_get_portid(nl->sock);
+	nl->seq = 1;
+	*out = nl;
+	return 0;
+}
+
+void nl_close(struct nl *nl)
+{
+	if (!nl)
+		return;
+	if (nl->sock)
+		mnl_socket_close(nl->sock);
+	free(nl->rx);
+	free(nl->tx);
+	free(nl);
+}
+
+void nl_set_tap(struct nl *nl,
+		void (*fn)(const void *buf, size_t len, void *arg), void *arg)
+{
+	nl->tap = fn;
+	nl->tap_arg = arg;
+}
+
+struct nlmsghdr *nl_msg(struct nl *nl, uint16_t type, uint16_t flags)
+{
+	struct nlmsghdr *nlh;
+
+	memset(nl->tx, 0, NL_TXBUF);
+	nlh = mnl_nlmsg_put_header(nl->tx);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
+	nlh->nlmsg_seq = ++nl->seq;
+	nl->tx_len = 0;
+	nl->err_off = 0;
+	return nlh;
+}
+
+struct nlmsghdr *nl_genl_msg(struct nl *nl, uint16_t family, uint8_t cmd,
+			     uint8_t version, uint16_t flags)
+{
+	struct nlmsghdr *nlh = nl_msg(nl, family, flags);
+	struct genlmsghdr *g;
+
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = cmd;
+	g->version = version;
+	return nlh;
+}
+
+const struct nlattr *nl_err_attr(const struct nl *nl)
+{
+	if (!nl->err_off || nl->err_off + sizeof(struct nlattr) > nl->tx_len)
+		return NULL;
+	return (const struct nlattr *)(nl->tx + nl->err_off);
+}
+
+/* Our own words for errors the kernel reports without extended ACK text. */
+static const char *errno_text(int code)
+{
+	switch (code) {
+	case -EPERM:
+		return "operation not permitted (need CAP_NET_ADMIN)";
+	case -EOPNOTSUPP:
+		return "not supported by the device/driver";
+	case -ENODEV:
+		return "no such device";
+	default:
+		return strerror(-code);
+	}
+}
+
+static int extack_cb(const struct nlattr *a, void *data)
+{
+	struct extack *x = data;
+
+	switch (mnl_attr_get_type(a)) {
+	case NLMSGERR_ATTR_MSG:
+		if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
+			x->msg = mnl_attr_get_str(a);
+		break;
+	case NLMSGERR_ATTR_OFFS:
+		if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+			x->off = mnl_attr_get_u32(a);
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+/* code < 0 ends the request with an error; TLVs start at payload + off. */
+static void finish(struct run *r, const struct nlmsghdr *nlh, int code,
+		   size_t off)
+{
+	struct extack x = { 0 };
+
+	r->done = true;
+	if (code >= 0)
+		return;
+	if ((nlh->nlmsg_flags & NLM_F_ACK_TLVS) &&
+	    off <= mnl_nlmsg_get_payload_len(nlh))
+		mnl_attr_parse(nlh, off, extack_cb, &x);
+	r->err = code;
+	r->err_off = x.off;
+	if (x.msg && *x.msg)
+		err_set(r->e, code, "%s (%s)", x.msg, strerror(-code));
+	else
+		err_set(r->e, code, "%s", errno_text(code));
+}
+
+static void on_error(struct run *r, const struct nlmsghdr *nlh)
+{
+	const struct nlmsgerr *me = mnl_nlmsg_get_payload(nlh);
+	size_t off = sizeof(*me);
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*me)) {
+		r->done = true;
+		r->err = err_set(r->e, -EBADMSG, "truncated netlink error");
+		return;
+	}
+	/* Without NETLINK_CAP_ACK the request's payload is echoed first. */
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED) &&
+	    me->msg.nlmsg_len > sizeof(struct nlmsghdr))
+		off += me->msg.nlmsg_len - sizeof(struct nlmsghdr);
+	finish(r, nlh, me->error, off);
+}
+
+static void on_done(struct run *r, const struct nlmsghdr *nlh)
+{
+	int code = 0;
+
+	/* A dump that fails part-way reports the error in NLMSG_DONE. */
+	if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(int))
+		memcpy(&code, mnl_nlmsg_get_payload(nlh), sizeof(code));
+	finish(r, nlh, code, sizeof(int));
+}
+
+static void run_buf(struct run *r, const void *buf, size_t len)
+{
+	const struct nlmsghdr *nlh = buf;
+	int left = (int)len;
+
+	while (!r->done && mnl_nlmsg_ok(nlh, left)) {
+		/* Leftovers of an earlier, abandoned request. */
+		if (r->check && (nlh->nlmsg_pid != r->portid ||
+				 nlh->nlmsg_seq != r->seq))
+			goto next;
+		switch (nlh->nlmsg_type) {
+		case NLMSG_NOOP:
+			break;
+		case NLMSG_ERROR:
+			on_error(r, nlh);
+			break;
+		case NLMSG_DONE:
+			on_done(r, nlh);
+			break;
+		case NLMSG_OVERRUN:
+			r->done = true;
+			r->err = err_set(r->e, -ENOBUFS, "netlink overrun");
+			break;
+		default:
+			/* After a parse error keep reading to the ACK. */
+			if (r->cb && !r->err) {
+				int ret = r->cb(nlh, r->data, r->e);
+
+				if (ret < 0)
+					r->err = ret;
+			}
+		}
+next:
+		nlh = mnl_nlmsg_next(nlh, &left);
+	}
+}
+
+int nl_parse_buf(const void *buf, size_t len, nl_parse_fn cb, void *data,
+		 struct err *e)
+{
+	struct run r = { .cb = cb, .data = data, .e = e };
+
+	run_buf(&r, buf, len);
+	return r.err;
+}
+
+int nl_request(struct nl *nl, struct nlmsghdr *nlh, nl_parse_fn cb,
+	       void *data, struct err *e)
+{
+	struct run r = {
+		.cb = cb, .data = data, .e = e, .check = true,
+		.portid = nl->portid, .seq = nlh->nlmsg_seq,
+	};
+
+	nl->tx_len = nlh->nlmsg_len;
+	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
+		return err_set(e, -errno, "netlink send: %s", strerror(errno));
+	while (!r.done) {
+		ssize_t n = mnl_socket_recvfrom(nl->sock, nl->rx, NL_RXBUF);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return err_set(e, -errno, "netlink receive: %s",
+				       strerror(errno));
+		}
+		if (nl->tap)
+			nl->tap(nl->rx, (size_t)n, nl->tap_arg);
+		run_buf(&r, nl->rx, (size_t)n);
+	}
+	nl->err_off = r.err_off;
+	return r.err;
+}
+
+bool nl_family_has_op(const struct nl_family *fam, unsigned int cmd)
+{
+	return cmd < 256 && (fam->ops[cmd / 32] & (1u << (cmd % 32)));
+}
+
+struct family_req {
+	const char *mcgrp;
+	struct nl_family *fam;
+};
+
+static void family_ops(const struct nlattr *nest, struct nl_family *fam)
+{
+	const struct nlattr *op, *a;
+
+	mnl_attr_for_each_nested(op, nest) {
+		mnl_attr_for_each_nested(a, op) {
+			uint32_t id;
+
+			if (mnl_attr_get_type(a) != CTRL_ATTR_OP_ID ||
+			    mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+				continue;
+			id = mnl_attr_get_u32(a);
+			if (id < 256)
+				fam->ops[id / 32] |= 1u << (id % 32);
+		}
+	}
+}
+
+static void family_groups(const struct nlattr *nest, struct family_req *req)
+{
+	const struct nlattr *grp, *a;
+
+	mnl_attr_for_each_nested(grp, nest) {
+		const char *name = NULL;
+		uint32_t id = 0;
+
+		mnl_attr_for_each_nested(a, grp) {
+			if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_NAME &&
+			    !mnl_attr_validate(a, MNL_TYPE_NUL_STRING))
+				name = mnl_attr_get_str(a);
+			else if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_ID &&
+				 !mnl_attr_validate(a, MNL_TYPE_U32))
+				id = mnl_attr_get_u32(a);
+		}
+		if (name && req->mcgrp && !strcmp(name, req->mcgrp))
+			req->fam->mcgrp_id = id;
+	}
+}
+
+static int family_cb(const struct nlmsghdr *nlh, void *data, struct err *e)
+{
+	struct family_req *req = data;
+	const struct nlattr *a;
+
+	(void)e;
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		switch (mnl_attr_get_type(a)) {
+		case CTRL_ATTR_FAMILY_ID:
+			if (!mnl_attr_validate(a, MNL_TYPE_U16))
+				req->fam->id = mnl_attr_get_u16(a);
+			break;
+		case CTRL_ATTR_VERSION:
+			if (!mnl_attr_validate(a, MNL_TYPE_U32))
+				req->fam->version = mnl_attr_get_u32(a);
+			break;
+		case CTRL_ATTR_OPS:
+			family_ops(a, req->fam);
+			break;
+		case CTRL_ATTR_MCAST_GROUPS:
+			family_groups(a, req);
+			break;
+		}
+	}
+	return 0;
+}
+
+int nl_genl_resolve(struct nl *nl, const char *name, const char *mcgrp,
+		    struct nl_family *fam, struct err *e)
+{
+	struct family_req req = { .mcgrp = mcgrp, .fam = fam };
+	struct nlmsghdr *nlh;
+	int ret;
+
+	memset(fam, 0, sizeof(*fam));
+	nlh = nl_genl_msg(nl, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, 0);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, name);
+	ret = nl_request(nl, nlh, family_cb, &req, e);
+	if (ret == -ENOENT)
+		return err_set(e, ret, "generic netlink family \"%s\" not found",
+			       name);
+	if (ret < 0)
+		return err_prefix(e, "resolving generic netlink family \"%s\"",
+				  name);
+	if (!fam->id)
+		return err_set(e, -EBADMSG, "no id for generic netlink family \"%s\"",
+			       name);
+	return 0;
+}

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef PORTTUNE_NL_H
+#define PORTTUNE_NL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linux/netlink.h>
+
+struct err;
+
+/*
+ * The one netlink module: sockets, sequence numbers, ACKs and extended-ACK
+ * messages. Any protocol (NETLINK_GENERIC, NETLINK_SOCK_DIAG, ...); generic
+ * netlink family resolution on top.
+ */
+struct nl;
+
+/*
+ * Called once per reply message (every part of a dump). Collects into data;
+ * returns 0, or -errno after filling e. Never prints.
+ */
+typedef int (*nl_parse_fn)(const struct nlmsghdr *nlh, void *data,
+			   struct err *e);
+
+int nl_open(struct nl **out, int protocol, struct err *e);
+void nl_close(struct nl *nl);
+
+/*
+ * Start a request in the socket's send buffer (one request at a time); add
+ * attributes with libmnl, then nl_request(). NLM_F_REQUEST and NLM_F_ACK are
+ * always set.
+ */
+struct nlmsghdr *nl_msg(struct nl *nl, uint16_t type, uint16_t flags);
+struct nlmsghdr *nl_genl_msg(struct nl *nl, uint16_t family, uint8_t cmd,
+			     uint8_t version, uint16_t flags);
+
+/*
+ * Send nlh, run cb (may be NULL) on every reply message until the ACK or
+ * NLMSG_DONE. On a kernel error returns -errno with e->msg "TEXT (strerror)"
+ * from the extended ACK, or a message of our own when the kernel gave none.
+ */
+int nl_request(struct nl *nl, struct nlmsghdr *nlh, nl_parse_fn cb,
+	       void *data, struct err *e);
+
+/*
+ * The attribute of the last request that the kernel blamed in its extended
+ * ACK (NLMSGERR_ATTR_OFFS), or NULL; valid until the next nl_msg().
+ */
+const struct nlattr *nl_err_attr(const struct nl *nl);
+
+/* Generic netlink family as resolved by CTRL_CMD_GETFAMILY. */
+struct nl_family {
+	uint16_t id;
+	uint32_t version;
+	uint32_t mcgrp_id;	/* 0 when not asked for or absent */
+	uint32_t ops[256 / 32];	/* bitmap of supported commands */
+};
+
+/* -ENOENT (with a message) when the kernel has no such family. */
+int nl_genl_resolve(struct nl *nl, const char *name, const char *mcgrp,
+		    struct nl_family *fam, struct err *e);
+bool nl_family_has_op(const struct nl_family *fam, unsigned int cmd);
+
+/*
+ * For tests and debugging: run cb over a buffer of netlink messages (as
+ * received), with the same NLMSG_ERROR/DONE handling as nl_request(); and a
+ * hook seeing every datagram nl_request() receives (to record replies).
+ */
+int nl_parse_buf(const void *buf, size_t len, nl_parse_fn cb, void *data,
+		 struct err *e);
+void nl_set_tap(struct nl *nl,
+		void (*fn)(const void *buf, size_t len, void *arg), void *arg);
+
+#endif

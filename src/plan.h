@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef PORTTUNE_PLAN_H
+#define PORTTUNE_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "err.h"
+#include "profile.h"
+
+enum target { T_SYSCTL, T_NIC };
+
+enum chg_status {
+	CS_SAME,	/* already as desired */
+	CS_PENDING,	/* differs; apply would change it */
+	CS_UNSUPPORTED,	/* this kernel/device cannot have it; not a failure */
+	CS_INVALID,	/* found before any write; the plan cannot run */
+	CS_CHANGED,	/* written and read back as desired */
+	CS_FAILED,	/* refused, or read back different */
+	CS_REVERTED,	/* changed, then restored after a later failure */
+	CS_SKIPPED,	/* not attempted: an earlier change failed */
+};
+
+struct change {
+	enum target target;
+	char *dev;		/* interface, NULL for sysctls */
+	char *key;		/* "net.ipv4.tcp_fin_timeout", "offload.rx-gro" */
+	char *before;		/* current value; NULL when unreadable */
+	char *after;		/* desired value */
+	char *restore;		/* what a rollback writes, when not `before` */
+	char *note;		/* why unsupported/failed, side effects */
+	enum chg_status status;
+	int ifindex;		/* the device planned against */
+	bool touched;		/* a write reached the system: revert it */
+	const char *file;	/* where the desired value came from */
+	int line;
+};
+
+struct plan {
+	struct change *v;
+	size_t n;
+	char **warnings;
+	size_t nwarnings;
+	void *ctx[2];		/* per backend (enum target), e.g. a socket */
+};
+
+/* Read the current state of everything p names and compare. */
+int plan_build(const struct profile *p, struct plan *plan, struct err *err);
+
+/* Counts by status. */
+size_t plan_count(const struct plan *plan, enum chg_status st);
+
+/*
+ * Write every pending change, reading each back. On the first failure
+ * every touched change is restored (newest first) and the rest are
+ * skipped. Returns 0, or the failure's -errno with err filled.
+ */
+int plan_apply(struct plan *plan, struct err *err);
+
+void plan_add_warning(struct plan *plan, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+struct change *plan_add(struct plan *plan, enum target t, const char *dev,
+			const char *key, const char *after, const char *file,
+			int line);
+void plan_set_note(struct change *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+const char *chg_status_name(enum chg_status st);
+/* The value a snapshot stores and a revert writes. */
+const char *change_restore_value(const struct change *c);
+void plan_free(struct plan *plan);
+
+#endif

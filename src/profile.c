@@ -1,0 +1,585 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * INI profile -> struct profile. Pure: no system access; included files come
+ * through a loader callback. Every problem is collected with file:line so a
+ * user fixes the whole profile in one go.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ini.h>
+
+#include "nic.h"
+#include "profile.h"
+#include "sysctl.h"
+
+#define MAX_INCLUDE_DEPTH 16
+#define DEFAULT_WARN_RATIO 0.5
+#define DEFAULT_CRIT_RATIO 0.8
+
+enum sect { S_NONE, S_PROFILE, S_SYSCTL, S_NIC, S_SNAPSHOT, S_AUDIT, S_BAD };
+
+/* One file being parsed: its own values before includes are merged in. */
+struct layer {
+	struct profile *out;	/* shared: diagnostics and file names */
+	struct profile own;	/* this file's values */
+	const char *file;	/* owned by out->files */
+	const char *text;
+	size_t pos;
+	int line;
+	enum sect sect;
+	char **includes;	/* resolved paths, in order */
+	int *include_lines;
+	size_t nincludes;
+};
+
+struct chain {			/* the include stack, for cycle detection */
+	const char *canon;
+	const struct chain *up;
+};
+
+static const char *const sections[] = { "profile", "sysctl", "nic", "snapshot",
+					"audit" };
+static const char *const profile_keys[] = { "description", "include" };
+static const char *const audit_keys[] = { "warn-occupancy", "crit-occupancy" };
+
+static void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+
+	if (!q)
+		abort();	/* out of memory in a CLI: nothing to salvage */
+	return q;
+}
+
+static char *xstrdup(const char *s)
+{
+	char *d = strdup(s);
+
+	if (!d)
+		abort();
+	return d;
+}
+
+static void push_str(char ***v, size_t *n, char *s)
+{
+	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+	(*v)[(*n)++] = s;
+}
+
+__attribute__((format(printf, 4, 5)))
+static void diag(struct layer *l, bool error, int line, const char *fmt, ...)
+{
+	char msg[600], *full;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	n = snprintf(NULL, 0, "%s:%d: %s", l->file, line, msg);
+	full = xrealloc(NULL, n + 1);
+	snprintf(full, n + 1, "%s:%d: %s", l->file, line, msg);
+	if (error)
+		push_str(&l->out->errors, &l->out->nerrors, full);
+	else
+		push_str(&l->out->warnings, &l->out->nwarnings, full);
+}
+
+static size_t lev(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), row[64], prev, tmp;
+
+	if (lb >= 64)
+		return SIZE_MAX;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t best = prev + (a[i - 1] != b[j - 1]);
+
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			tmp = row[j];
+			row[j] = best;
+			prev = tmp;
+		}
+	}
+	return row[lb];
+}
+
+const char *nearest_word(const char *word, const char *const *cands,
+			 size_t ncands)
+{
+	const char *best = NULL;
+	size_t bestd = 3;
+
+	for (size_t i = 0; i < ncands; i++) {
+		size_t d = cands[i] ? lev(word, cands[i]) : SIZE_MAX;
+
+		if (d < bestd) {
+			bestd = d;
+			best = cands[i];
+		}
+	}
+	return best;
+}
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+static void unknown(struct layer *l, const char *what, const char *word,
+		    const char *const *cands, size_t n)
+{
+	const char *near = nearest_word(word, cands, n);
+
+	if (near)
+		diag(l, true, l->line, "unknown %s '%s'; did you mean '%s'?",
+		     what, word, near);
+	else
+		diag(l, true, l->line, "unknown %s '%s'", what, word);
+}
+
+/* Set key in a list, replacing an earlier value (the later one wins). */
+static void kv_set(struct pkv **v, size_t *n, const char *key,
+		   const char *value, const char *file, int line)
+{
+	for (size_t i = 0; i < *n; i++) {
+		if (strcmp((*v)[i].key, key))
+			continue;
+		free((*v)[i].value);
+		(*v)[i].value = xstrdup(value);
+		(*v)[i].file = file;
+		(*v)[i].line = line;
+		return;
+	}
+	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+	(*v)[*n] = (struct pkv){ xstrdup(key), xstrdup(value), file, line };
+	(*n)++;
+}
+
+static int parse_ratio(const char *v, double *out)
+{
+	char *end;
+	double d = strtod(v, &end);
+
+	if (end == v)
+		return -EINVAL;
+	if (*end == '%') {
+		d /= 100;
+		end++;
+	}
+	if (*end || d <= 0 || d > 1)
+		return -ERANGE;
+	*out = d;
+	return 0;
+}
+
+static void on_sysctl(struct layer *l, const char *name, const char *value)
+{
+	char key[512], norm[SYSCTL_VALUE_MAX], warn[512];
+	struct err e = { 0 };
+	size_t nk;
+
+	if (sysctl_key_canon(name, key, sizeof(key), &e)) {
+		diag(l, true, l->line, "%s", e.msg);
+		return;
+	}
+	if (sysctl_check(key, value, norm, sizeof(norm), warn, sizeof(warn), &e)) {
+		diag(l, true, l->line, "%s", e.msg);
+		return;
+	}
+	/* An unknown key one typo away from a known one is almost surely it. */
+	if (!sysctl_since(key)) {
+		const char *const *known = sysctl_known_keys(&nk);
+		const char *near = nearest_word(key, known, nk);
+		bool is_known = false;
+
+		for (size_t i = 0; i < nk; i++)
+			is_known |= !strcmp(known[i], key);
+		if (near && !is_known) {
+			diag(l, true, l->line,
+			     "unknown sysctl '%s'; did you mean '%s'?", key, near);
+			return;
+		}
+	}
+	if (warn[0])
+		diag(l, false, l->line, "%s", warn);
+	kv_set(&l->own.sysctl, &l->own.nsysctl, key, norm, l->file, l->line);
+}
+
+static void on_nic(struct layer *l, const char *name, const char *value)
+{
+	struct nic_section *s = &l->own.nic[l->own.nnic - 1];
+	char norm[64], msg[300];
+
+	if (nic_key_check(name, value, norm, sizeof(norm), msg, sizeof(msg))) {
+		diag(l, true, l->line, "%s", msg);
+		return;
+	}
+	kv_set(&s->kv, &s->nkv, name, norm, l->file, l->line);
+}
+
+static void on_profile(struct layer *l, const char *name, const char *value)
+{
+	if (!strcmp(name, "description")) {
+		free(l->own.description);
+		l->own.description = xstrdup(value);
+	} else if (!strcmp(name, "include")) {
+		const char *slash = strrchr(l->file, '/');
+		char path[PATH_MAX];
+
+		if (!*value) {
+			diag(l, true, l->line, "include needs a file name");
+			return;
+		}
+		if (value[0] == '/' || !slash)
+			snprintf(path, sizeof(path), "%s", value);
+		else
+			snprintf(path, sizeof(path), "%.*s/%s",
+				 (int)(slash - l->file), l->file, value);
+		push_str(&l->includes, &l->nincludes, xstrdup(path));
+		l->include_lines = xrealloc(l->include_lines,
+					    l->nincludes * sizeof(int));
+		l->include_lines[l->nincludes - 1] = l->line;
+	} else {
+		unknown(l, "key in [profile]", name, profile_keys,
+			NELEM(profile_keys));
+	}
+}
+
+static void on_audit(struct layer *l, const char *name, const char *value)
+{
+	double *slot = !strcmp(name, "warn-occupancy") ? &l->own.audit.warn_ratio
+		     : !strcmp(name, "crit-occupancy") ? &l->own.audit.crit_ratio
+		     : NULL;
+
+	if (!slot) {
+		unknown(l, "key in [audit]", name, audit_keys,
+			NELEM(audit_keys));
+		return;
+	}
+	if (parse_ratio(value, slot))
+		diag(l, true, l->line,
+		     "%s: '%s' is not a fraction in (0, 1] or a percentage",
+		     name, value);
+}
+
+static enum sect section_start(struct layer *l, const char *section)
+{
+	const char *arg = strchr(section, ' ');
+	size_t len = arg ? (size_t)(arg - section) : strlen(section);
+	struct nic_section *s;
+
+	if (len == 3 && !strncmp(section, "nic", 3)) {
+		while (arg && *arg == ' ')
+			arg++;
+		if (!arg || !*arg) {
+			diag(l, true, l->line,
+			     "[nic] needs an interface glob or driver=NAME, "
+			     "e.g. [nic eth*]");
+			return S_BAD;
+		}
+		l->own.nic = xrealloc(l->own.nic,
+				      (l->own.nnic + 1) * sizeof(*l->own.nic));
+		s = &l->own.nic[l->own.nnic++];
+		*s = (struct nic_section){ 0 };
+		s->match = xstrdup(arg);
+		s->file = l->file;
+		s->line = l->line;
+		if (!strcmp(arg, "driver="))
+			diag(l, true, l->line, "[nic driver=] needs a driver name");
+		return S_NIC;
+	}
+	if (!arg) {
+		for (size_t i = 0; i < NELEM(sections); i++)
+			if (!strcmp(section, sections[i]) && i != 2)
+				return (enum sect)(S_PROFILE + i);
+	}
+	unknown(l, "section", section, sections, NELEM(sections));
+	return S_BAD;
+}
+
+static int on_line(void *user, const char *section, const char *name,
+		   const char *value)
+{
+	struct layer *l = user;
+
+	(void)section;
+	if (!name)
+		return 1;
+	if (l->sect == S_NONE)
+		diag(l, true, l->line, "'%s' is outside any section", name);
+	switch (l->sect) {
+	case S_PROFILE:
+		on_profile(l, name, value);
+		break;
+	case S_SYSCTL:
+		on_sysctl(l, name, value);
+		break;
+	case S_NIC:
+		on_nic(l, name, value);
+		break;
+	case S_SNAPSHOT:
+		kv_set(&l->own.meta, &l->own.nmeta, name, value, l->file,
+		       l->line);
+		break;
+	case S_AUDIT:
+		on_audit(l, name, value);
+		break;
+	case S_NONE:
+	case S_BAD:
+		break;
+	}
+	return 1;
+}
+
+/* inih reads line by line through us, which is how we know line numbers. */
+static char *reader(char *str, int num, void *stream)
+{
+	struct layer *l = stream;
+	const char *start = l->text + l->pos;
+	size_t len = strcspn(start, "\n");
+	const char *hdr, *close;
+
+	if (!*start)
+		return NULL;
+	l->pos += len + (start[len] == '\n');
+	l->line++;
+	if (len + 2 > (size_t)num) {
+		diag(l, true, l->line, "line longer than %d characters", num - 2);
+		len = num - 2;
+	}
+	memcpy(str, start, len);
+	str[len] = '\n';
+	str[len + 1] = '\0';
+	/* Headers are ours: inih says nothing about a section with no keys. */
+	hdr = str + strspn(str, " \t");
+	close = strchr(hdr, ']');
+	if (*hdr == '[' && close) {
+		char name[256];
+		size_t lead = strspn(hdr + 1, " "), n = close - hdr - 1;
+
+		while (n > lead && hdr[n] == ' ')
+			n--;
+		snprintf(name, sizeof(name), "%.*s", (int)(n - lead),
+			 hdr + 1 + lead);
+		l->sect = section_start(l, name);
+	}
+	return str;
+}
+
+static void own_free(struct profile *p);
+
+static void merge(struct profile *dst, struct profile *src)
+{
+	for (size_t i = 0; i < src->nsysctl; i++)
+		kv_set(&dst->sysctl, &dst->nsysctl, src->sysctl[i].key,
+		       src->sysctl[i].value, src->sysctl[i].file,
+		       src->sysctl[i].line);
+	dst->nic = xrealloc(dst->nic, (dst->nnic + src->nnic) * sizeof(*dst->nic));
+	memcpy(dst->nic + dst->nnic, src->nic, src->nnic * sizeof(*src->nic));
+	dst->nnic += src->nnic;
+	src->nnic = 0;
+	for (size_t i = 0; i < src->nmeta; i++)
+		kv_set(&dst->meta, &dst->nmeta, src->meta[i].key,
+		       src->meta[i].value, src->meta[i].file, src->meta[i].line);
+	if (src->description) {
+		free(dst->description);
+		dst->description = xstrdup(src->description);
+	}
+	if (src->audit.warn_ratio)
+		dst->audit.warn_ratio = src->audit.warn_ratio;
+	if (src->audit.crit_ratio)
+		dst->audit.crit_ratio = src->audit.crit_ratio;
+}
+
+static const char *keep_file(struct profile *out, const char *name)
+{
+	push_str(&out->files, &out->nfiles, xstrdup(name));
+	return out->files[out->nfiles - 1];
+}
+
+/* Parse one file into `acc` (its includes first, then its own values). */
+static void parse_layer(struct profile *out, struct profile *acc,
+			const char *file, const char *text,
+			const struct chain *up, int depth,
+			profile_loader loader, void *ctx)
+{
+	struct layer l = { .out = out, .file = keep_file(out, file),
+			   .text = text };
+	int rc = ini_parse_stream(reader, &l, on_line, &l);
+
+	if (rc > 0)
+		diag(&l, true, rc, "expected [section] or key = value");
+	for (size_t i = 0; i < l.nincludes; i++) {
+		struct chain me = { .up = up };
+		struct err e = { 0 };
+		char *canon = NULL, *sub = NULL;
+		bool cycle = false;
+
+		l.line = l.include_lines[i];
+		if (depth >= MAX_INCLUDE_DEPTH) {
+			diag(&l, true, l.line, "includes nested deeper than %d",
+			     MAX_INCLUDE_DEPTH);
+		} else if (!loader || loader(ctx, l.includes[i], &canon, &sub, &e)) {
+			diag(&l, true, l.line, "include %s: %s", l.includes[i],
+			     loader ? e.msg : "includes not allowed here");
+		} else {
+			for (const struct chain *c = up; c; c = c->up)
+				cycle |= !strcmp(c->canon, canon);
+			if (cycle) {
+				diag(&l, true, l.line, "include cycle: %s is "
+				     "already being included", l.includes[i]);
+			} else {
+				me.canon = canon;
+				parse_layer(out, acc, l.includes[i], sub, &me,
+					    depth + 1, loader, ctx);
+			}
+		}
+		free(canon);
+		free(sub);
+		free(l.includes[i]);
+	}
+	merge(acc, &l.own);
+	own_free(&l.own);
+	free(l.includes);
+	free(l.include_lines);
+}
+
+int profile_parse(struct profile *p, const char *path, const char *text,
+		  profile_loader loader, void *ctx, struct err *err)
+{
+	struct chain top = { .canon = path };
+	char *canon = NULL, *dummy = NULL;
+
+	memset(p, 0, sizeof(*p));
+	p->path = xstrdup(path);
+	/* the top file's canonical name, so a self-include is a cycle */
+	if (loader && !loader(ctx, path, &canon, &dummy, NULL))
+		top.canon = canon;
+	parse_layer(p, p, path, text, &top, 0, loader, ctx);
+	free(canon);
+	free(dummy);
+	if (!p->audit.warn_ratio)
+		p->audit.warn_ratio = DEFAULT_WARN_RATIO;
+	if (!p->audit.crit_ratio)
+		p->audit.crit_ratio = DEFAULT_CRIT_RATIO;
+	if (p->audit.warn_ratio > p->audit.crit_ratio && !p->nerrors) {
+		char *m = xrealloc(NULL, strlen(path) + 80);
+
+		sprintf(m, "%s: [audit] warn-occupancy is above crit-occupancy",
+			path);
+		push_str(&p->errors, &p->nerrors, m);
+	}
+	if (p->nerrors)
+		return err_set(err, -EINVAL, "%s", p->errors[0]);
+	return 0;
+}
+
+int profile_file_loader(void *ctx, const char *path, char **canon,
+			char **text, struct err *err)
+{
+	char real[PATH_MAX];
+	size_t len = 0, cap = 4096;
+	char *buf;
+	FILE *f;
+
+	(void)ctx;
+	if (!realpath(path, real))
+		return err_set(err, -errno, "%s", strerror(errno));
+	f = fopen(path, "re");
+	if (!f)
+		return err_set(err, -errno, "%s", strerror(errno));
+	buf = xrealloc(NULL, cap);
+	for (size_t n; (n = fread(buf + len, 1, cap - len - 1, f)) > 0;) {
+		len += n;
+		if (len + 1 == cap)
+			buf = xrealloc(buf, cap *= 2);
+	}
+	if (ferror(f)) {
+		int e = errno;
+
+		fclose(f);
+		free(buf);
+		return err_set(err, -e, "read: %s", strerror(e));
+	}
+	fclose(f);
+	buf[len] = '\0';
+	if (strlen(buf) != len) {
+		free(buf);
+		return err_set(err, -EINVAL, "binary file (contains NUL)");
+	}
+	*canon = xstrdup(real);
+	*text = buf;
+	return 0;
+}
+
+int profile_load(struct profile *p, const char *path, struct err *err)
+{
+	char *canon = NULL, *text = NULL;
+	int rc;
+
+	rc = profile_file_loader(NULL, path, &canon, &text, err);
+	if (rc) {
+		memset(p, 0, sizeof(*p));
+		return err_prefix(err, "%s", path);
+	}
+	rc = profile_parse(p, path, text, profile_file_loader, NULL, err);
+	free(canon);
+	free(text);
+	return rc;
+}
+
+const char *profile_meta(const struct profile *p, const char *key)
+{
+	for (size_t i = 0; i < p->nmeta; i++)
+		if (!strcmp(p->meta[i].key, key))
+			return p->meta[i].value;
+	return NULL;
+}
+
+static void kv_free(struct pkv *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].key);
+		free(v[i].value);
+	}
+	free(v);
+}
+
+static void own_free(struct profile *p)
+{
+	kv_free(p->sysctl, p->nsysctl);
+	for (size_t i = 0; i < p->nnic; i++) {
+		free(p->nic[i].match);
+		kv_free(p->nic[i].kv, p->nic[i].nkv);
+	}
+	free(p->nic);
+	kv_free(p->meta, p->nmeta);
+	free(p->description);
+}
+
+void profile_free(struct profile *p)
+{
+	own_free(p);
+	for (size_t i = 0; i < p->nwarnings; i++)
+		free(p->warnings[i]);
+	for (size_t i = 0; i < p->nerrors; i++)
+		free(p->errors[i]);
+	for (size_t i = 0; i < p->nfiles; i++)
+		free(p->files[i]);
+	free(p->warnings);
+	free(p->errors);
+	free(p->files);
+	free(p->path);
+	memset(p, 0, sizeof(*p));
+}

@@ -1,0 +1,394 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Snapshots: the previous value of everything an apply is about to change,
+ * written as a profile so rollback is just "apply this file".
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "profile.h"
+#include "snapshot.h"
+
+struct buf {
+	char *s;
+	size_t len, cap;
+};
+
+__attribute__((format(printf, 2, 3)))
+static void bprintf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (b->len + n + 1 > b->cap) {
+		b->cap = (b->len + n + 1) * 2;
+		b->s = realloc(b->s, b->cap);
+		if (!b->s)
+			abort();
+	}
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->len, n + 1, fmt, ap);
+	va_end(ap);
+	b->len += n;
+}
+
+/* inih cuts values at " ;" and strips blanks; such a value cannot round-trip. */
+static int check_value(const struct change *c, struct err *err)
+{
+	const char *v = change_restore_value(c);
+
+	if (!v)
+		v = "";
+
+	if (strstr(v, " ;") || strstr(v, "\t;") || strchr(v, '\n'))
+		return err_set(err, -EINVAL, "%s: value '%s' cannot be stored "
+			       "in a snapshot", c->key, v);
+	return 0;
+}
+
+/* Glob metacharacters in an interface name are escaped for fnmatch(). */
+static void escape_glob(struct buf *b, const char *name)
+{
+	for (; *name; name++)
+		bprintf(b, "%s%c", strchr("*?[]\\", *name) ? "\\" : "", *name);
+}
+
+int snapshot_render(const struct plan *plan, const struct snap_meta *m,
+		    char **text, struct err *err)
+{
+	struct buf b = { 0 };
+	const char *dev = NULL;
+	bool sysctl_open = false;
+
+	bprintf(&b, "; porttune snapshot %u: values found before they were "
+		"changed.\n; Restore them with: porttune rollback %u\n\n",
+		m->id, m->id);
+	bprintf(&b, "[snapshot]\nid = %u\ncreated = %s\ncommand = %s\n"
+		"source = %s\nhost = %s\nkernel = %s\n", m->id, m->created,
+		m->command, m->source, m->host, m->kernel);
+	for (size_t pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < plan->n; i++) {
+			const struct change *c = &plan->v[i];
+
+			if (c->status != CS_PENDING ||
+			    (pass == 0) != (c->target == T_SYSCTL))
+				continue;
+			if (check_value(c, err)) {
+				free(b.s);
+				return err->code;
+			}
+			if (c->target == T_SYSCTL && !sysctl_open) {
+				bprintf(&b, "\n[sysctl]\n");
+				sysctl_open = true;
+			} else if (c->target == T_NIC &&
+				   (!dev || strcmp(dev, c->dev))) {
+				bprintf(&b, "\n[nic ");
+				escape_glob(&b, c->dev);
+				bprintf(&b, "]\n");
+				dev = c->dev;
+			}
+			bprintf(&b, "%s = %s\n", c->key,
+				change_restore_value(c) ? change_restore_value(c)
+							: "");
+		}
+	}
+	*text = b.s;
+	return 0;
+}
+
+void snapshot_meta_now(struct snap_meta *m, const char *command,
+		       const char *source)
+{
+	time_t now = time(NULL);
+	struct utsname u;
+	struct tm tm;
+
+	memset(m, 0, sizeof(*m));
+	gmtime_r(&now, &tm);
+	strftime(m->created, sizeof(m->created), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	snprintf(m->command, sizeof(m->command), "%s", command);
+	snprintf(m->source, sizeof(m->source), "%s", source);
+	if (!uname(&u)) {
+		snprintf(m->host, sizeof(m->host), "%s", u.nodename);
+		snprintf(m->kernel, sizeof(m->kernel), "%s", u.release);
+	}
+}
+
+static int ensure_dir(const char *path, bool tighten, struct err *err)
+{
+	struct stat st;
+
+	if (mkdir(path, 0700) && errno != EEXIST)
+		return err_set(err, -errno, "%s: %s", path, strerror(errno));
+	if (stat(path, &st))
+		return err_set(err, -errno, "%s: %s", path, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return err_set(err, -ENOTDIR, "%s: not a directory", path);
+	/* snapshots hold system state: root only, like /root */
+	if (tighten && (st.st_mode & 077) && chmod(path, 0700))
+		return err_set(err, -errno, "%s: chmod: %s", path,
+			       strerror(errno));
+	return 0;
+}
+
+static int snap_dir(const char *state_dir, char *dir, size_t len,
+		    struct err *err)
+{
+	int rc = ensure_dir(state_dir, false, err);
+
+	if (rc)
+		return rc;
+	snprintf(dir, len, "%s/snapshots", state_dir);
+	return ensure_dir(dir, true, err);
+}
+
+static bool parse_id(const char *name, unsigned *id)
+{
+	char *end;
+	unsigned long v = strtoul(name, &end, 10);
+
+	if (end == name || strcmp(end, ".ini") || v == 0 || v > 999999)
+		return false;
+	*id = (unsigned)v;
+	return true;
+}
+
+static int cmp_uint(const void *a, const void *b)
+{
+	unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Ids of the snapshot files present, sorted ascending. */
+static int list_ids(const char *dir, unsigned **ids, size_t *n,
+		    struct err *err)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	unsigned id;
+
+	*ids = NULL;
+	*n = 0;
+	if (!d)
+		return errno == ENOENT ? 0 : err_set(err, -errno, "%s: %s", dir,
+						     strerror(errno));
+	while ((de = readdir(d))) {
+		unsigned *v;
+
+		if (!parse_id(de->d_name, &id))
+			continue;
+		v = realloc(*ids, (*n + 1) * sizeof(*v));
+		if (!v)
+			abort();
+		*ids = v;
+		v[(*n)++] = id;
+	}
+	closedir(d);
+	qsort(*ids, *n, sizeof(**ids), cmp_uint);
+	return 0;
+}
+
+static int write_all(int fd, const char *s, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, s, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -errno;
+		s += w;
+		n -= w;
+	}
+	return 0;
+}
+
+static void prune(const char *dir, const unsigned *ids, size_t n)
+{
+	char path[1100];
+
+	/* n counts the one just written, which is not in ids */
+	for (size_t i = 0; i + SNAPSHOT_KEEP < n + 1 && i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%06u.ini", dir, ids[i]);
+		unlink(path);
+	}
+}
+
+int snapshot_write(const char *state_dir, const struct plan *plan,
+		   struct snap_meta *m, char *path, size_t pathlen,
+		   struct err *err)
+{
+	char dir[1024], tmp[1100];
+	char *text = NULL;
+	unsigned *ids;
+	size_t n;
+	int fd, rc, dfd;
+
+	rc = snap_dir(state_dir, dir, sizeof(dir), err);
+	if (!rc)
+		rc = list_ids(dir, &ids, &n, err);
+	if (rc)
+		return rc;
+	m->id = n ? ids[n - 1] + 1 : 1;
+	rc = snapshot_render(plan, m, &text, err);
+	if (rc)
+		goto out;
+	snprintf(tmp, sizeof(tmp), "%s/.tmp-XXXXXX", dir);
+	fd = mkstemp(tmp);	/* mode 0600 */
+	if (fd < 0) {
+		rc = err_set(err, -errno, "%s: %s", dir, strerror(errno));
+		goto out;
+	}
+	rc = write_all(fd, text, strlen(text));
+	if (!rc && fsync(fd))
+		rc = -errno;
+	if (close(fd) && !rc)
+		rc = -errno;
+	snprintf(path, pathlen, "%s/%06u.ini", dir, m->id);
+	if (!rc && rename(tmp, path))
+		rc = -errno;
+	if (rc) {
+		unlink(tmp);
+		err_set(err, rc, "%s: writing snapshot: %s", path, strerror(-rc));
+		goto out;
+	}
+	/* the rename is durable only once the directory is synced */
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0 || fsync(dfd))
+		rc = err_set(err, -errno, "%s: fsync: %s", dir, strerror(errno));
+	if (dfd >= 0)
+		close(dfd);
+	if (!rc)
+		prune(dir, ids, n);
+out:
+	free(text);
+	free(ids);
+	return rc;
+}
+
+static void fill_info(struct snap_info *si, const char *path, unsigned id)
+{
+	struct profile p;
+	const char *v;
+
+	memset(si, 0, sizeof(*si));
+	si->meta.id = id;
+	snprintf(si->path, sizeof(si->path), "%s", path);
+	if (profile_load(&p, path, NULL)) {
+		snprintf(si->meta.command, sizeof(si->meta.command), "damaged");
+		profile_free(&p);
+		return;
+	}
+#define META(field, key) \
+	if ((v = profile_meta(&p, key))) \
+		snprintf(si->meta.field, sizeof(si->meta.field), "%s", v)
+	META(created, "created");
+	META(command, "command");
+	META(source, "source");
+	META(host, "host");
+	META(kernel, "kernel");
+#undef META
+	si->nsettings = p.nsysctl;
+	for (size_t i = 0; i < p.nnic; i++)
+		si->nsettings += p.nic[i].nkv;
+	profile_free(&p);
+}
+
+int snapshot_list(const char *state_dir, struct snap_info **v, size_t *n,
+		  struct err *err)
+{
+	char dir[1024], path[1100];
+	unsigned *ids;
+	int rc;
+
+	snprintf(dir, sizeof(dir), "%s/snapshots", state_dir);
+	rc = list_ids(dir, &ids, n, err);
+	if (rc)
+		return rc;
+	*v = calloc(*n + 1, sizeof(**v));
+	if (!*v)
+		abort();
+	for (size_t i = 0; i < *n; i++) {
+		snprintf(path, sizeof(path), "%s/%06u.ini", dir, ids[i]);
+		fill_info(&(*v)[i], path, ids[i]);
+	}
+	free(ids);
+	return 0;
+}
+
+int snapshot_find(const char *state_dir, const char *which, char *path,
+		  size_t pathlen, struct err *err)
+{
+	struct snap_info *v;
+	size_t n;
+	unsigned id = 0;
+	int rc;
+	char *end;
+
+	if (strcmp(which, "latest")) {
+		unsigned long want = strtoul(which, &end, 10);
+
+		if (end == which || *end || !want)
+			return err_set(err, -EINVAL, "%s: not a snapshot id "
+				       "(a number, or latest)", which);
+		id = (unsigned)want;
+	}
+	rc = snapshot_list(state_dir, &v, &n, err);
+	if (rc)
+		return rc;
+	if (id)
+		rc = err_set(err, -ENOENT, "snapshot %u: no such snapshot in "
+			     "%s/snapshots", id, state_dir);
+	else
+		rc = err_set(err, -ENOENT, "%s/snapshots: no snapshot of an "
+			     "apply to roll back", state_dir);
+	for (size_t i = n; i-- > 0;) {
+		bool hit = id ? v[i].meta.id == id
+			      : !strcmp(v[i].meta.command, "apply");
+
+		if (hit) {
+			snprintf(path, pathlen, "%s", v[i].path);
+			rc = 0;
+			break;
+		}
+	}
+	free(v);
+	return rc;
+}
+
+int state_lock(const char *state_dir, int *fd, struct err *err)
+{
+	char path[1100];
+	int rc = ensure_dir(state_dir, false, err);
+
+	if (rc)
+		return rc;
+	snprintf(path, sizeof(path), "%s/lock", state_dir);
+	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (*fd < 0)
+		return err_set(err, -errno, "%s: %s", path, strerror(errno));
+	if (flock(*fd, LOCK_EX | LOCK_NB)) {
+		rc = errno == EWOULDBLOCK
+			? err_set(err, -EBUSY, "%s: another apply or rollback "
+				  "is running", path)
+			: err_set(err, -errno, "%s: %s", path, strerror(errno));
+		close(*fd);
+		*fd = -1;
+	}
+	return rc;
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef PORTTUNE_TXN_H
+#define PORTTUNE_TXN_H
+
+#include <stdbool.h>
+
+#include "plan.h"
+#include "profile.h"
+#include "snapshot.h"
+
+/* apply and rollback are the same transaction over a different profile. */
+struct txn {
+	/* in */
+	const char *state_dir;
+	const char *profile_path;
+	const char *command;	/* "apply" or "rollback", recorded in snapshots */
+	bool dry_run;
+	bool strict;		/* unsupported settings count as failures */
+	/* out */
+	struct profile prof;
+	struct plan plan;
+	bool loaded;		/* prof is valid */
+	bool planned;		/* plan is valid */
+	bool snapshot_written;
+	struct snap_meta snap;
+	char snap_path[1024];
+	bool failed;		/* a change failed (and what was done reverted) */
+	bool revert_failed;	/* ... and the revert did not fully work */
+};
+
+enum txn_stage { TXN_OK, TXN_BAD_INPUT, TXN_FAILED };
+
+/*
+ * lock -> load profile -> plan -> [dry run stops here] -> snapshot ->
+ * apply -> verify, reverting on failure. Returns the stage reached and
+ * fills err for anything but TXN_OK.
+ */
+enum txn_stage txn_run(struct txn *t, struct err *err);
+void txn_free(struct txn *t);
+
+#endif

@@ -1,0 +1,71 @@
+# Helpers for end-to-end tests; sourced inside a private network namespace.
+# A test is a shell function named test_*; it fails on the first failing
+# command (set -e) or assertion.
+
+e2e_setup() {
+	WORK=$(mktemp -d /tmp/porttune-e2e.XXXXXX)
+	STATE=$WORK/state
+	trap 'rm -rf "$WORK"' EXIT
+	ip link set lo up
+}
+
+pt() { "$PORTTUNE" --state-dir "$STATE" "$@"; }
+
+fail() { echo "ASSERTION FAILED: $*" >&2; exit 1; }
+
+sysctl_get() {	# dotted key -> value with blanks folded
+	tr '\t' ' ' < "/proc/sys/$(echo "$1" | tr . /)"
+}
+
+sysctl_set() { echo "$2" > "/proc/sys/$(echo "$1" | tr . /)"; }
+
+expect_eq() {	# expect_eq ACTUAL EXPECTED [WHAT]
+	[ "$1" = "$2" ] || fail "${3:-value}: got '$1', expected '$2'"
+}
+
+# run CMD..., keep stdout/stderr in $WORK/out, $WORK/err, status in $RC
+run() {
+	set +e
+	"$@" > "$WORK/out" 2> "$WORK/err"
+	RC=$?
+	set -e
+	return 0
+}
+
+expect_rc() {
+	[ "$RC" = "$1" ] || {
+		cat "$WORK/out" "$WORK/err" >&2
+		fail "exit status $RC, expected $1"
+	}
+}
+
+expect_out() {	# grep -E pattern in stdout
+	grep -Eq -- "$1" "$WORK/out" || {
+		cat "$WORK/out" >&2
+		fail "stdout lacks /$1/"
+	}
+}
+
+expect_err() {
+	grep -Eq -- "$1" "$WORK/err" || {
+		cat "$WORK/err" >&2
+		fail "stderr lacks /$1/"
+	}
+}
+
+profile() {	# profile NAME <<EOF ... : write $WORK/NAME
+	cat > "$WORK/$1"
+}
+
+# Every setting the suite touches, to prove "nothing changed".
+state_of_sysctls() {
+	for k in ip_local_port_range ip_local_reserved_ports tcp_fin_timeout \
+		 tcp_tw_reuse tcp_max_tw_buckets tcp_syn_retries \
+		 ip_unprivileged_port_start; do
+		printf '%s=%s\n' "$k" "$(sysctl_get net.ipv4.$k)"
+	done
+}
+
+snapshot_count() {
+	ls "$STATE/snapshots" 2>/dev/null | grep -c '\.ini$' || true
+}

@@ -35,7 +35,7 @@ CORE_OBJ = $(CORE:%=build/%.o)
 CMD_OBJ = $(CMDS:%=build/%.o)
 UNIT_TESTS = profile sysctl snapshot ethtool
 UNIT = $(UNIT_TESTS:%=build/tests/test_%)
-TOOLS = build/loadgen
+TOOLS =
 
 .PHONY: all deps run check unit e2e lint bench install clean
 all: porttune

@@ -33,7 +33,7 @@ CORE = err profile sysctl plan txn snapshot output nic nl ethtool ethtool_names 
 CMDS = main cmd_apply cmd_diff cmd_rollback cmd_snapshots cmd_audit
 CORE_OBJ = $(CORE:%=build/%.o)
 CMD_OBJ = $(CMDS:%=build/%.o)
-UNIT_TESTS = profile sysctl snapshot ethtool
+UNIT_TESTS = profile sysctl snapshot plan audit ethtool
 UNIT = $(UNIT_TESTS:%=build/tests/test_%)
 TOOLS =
 

@@ -1,0 +1,68 @@
+# Settings-level audit against the real kernel: findings and exit codes.
+
+test_audit_of_a_fresh_namespace_is_ok() {
+	run pt audit
+	expect_rc 0
+	expect_out '^porttune audit: OK'
+	expect_out 'port-range +28232 usable ephemeral ports'
+	expect_out 'fin-timeout +tcp_fin_timeout = 60 s bounds orphaned FIN_WAIT2 only'
+}
+
+test_audit_tiny_same_parity_range_is_critical() {
+	sysctl_set net.ipv4.ip_local_port_range "40000 40998"
+	run pt audit
+	expect_rc 2
+	expect_out '^porttune audit: CRITICAL'
+	expect_out '^CRITICAL +port-range +999 usable'
+	expect_out '^WARNING +port-parity +both ends of the port range are even'
+}
+
+test_audit_reserved_ports_count_against_the_range() {
+	sysctl_set net.ipv4.ip_local_reserved_ports "32768-50000"
+	run pt audit --format json
+	expect_rc 1
+	jq -e '.settings.reserved_in_range == 17233 and
+	       .settings.effective_ports == 10999 and .status == "WARNING"' \
+		"$WORK/out" > /dev/null || fail "json: $(cat "$WORK/out")"
+}
+
+test_audit_reports_drift_against_a_profile() {
+	printf '[sysctl]\nnet.ipv4.tcp_tw_reuse = 1\n' > "$WORK/p.ini"
+	run pt audit --profile "$WORK/p.ini"
+	expect_rc 1
+	expect_out '^WARNING +drift +1 setting differ'
+	expect_out 'net.ipv4.tcp_tw_reuse: 2 -> 1'
+	pt apply --profile "$WORK/p.ini" > /dev/null
+	run pt audit --profile "$WORK/p.ini"
+	expect_rc 0
+}
+
+test_audit_json_has_the_documented_keys() {
+	run pt audit --format json
+	expect_rc 0
+	jq -e '(.status | type) == "string" and (.exit_code | type) == "number"
+	       and (.findings | length) > 0
+	       and (.findings[0] | has("check") and has("severity")
+	            and has("summary") and has("evidence") and has("remedy"))
+	       and (.settings.port_range_low == 32768)
+	       and (.sockstat | has("time_wait"))
+	       and (.counters | has("TCPTimeWaitOverflow"))' "$WORK/out" \
+		> /dev/null || fail "json: $(cat "$WORK/out")"
+}
+
+test_audit_prometheus_output_parses() {
+	run pt audit --format prometheus
+	expect_rc 0
+	# every line is a comment or "name{labels} value"
+	bad=$(grep -Ev '^# (HELP|TYPE) [a-z_]+ |^[a-z_]+(\{[a-z_]+="[^"]*"(,[a-z_]+="[^"]*")*\})? -?[0-9.e+]+$' \
+		"$WORK/out" || true)
+	[ -z "$bad" ] || fail "unparseable prometheus lines: $bad"
+	expect_out '^porttune_audit_status 0$'
+	expect_out '^porttune_ephemeral_ports 28232$'
+}
+
+test_audit_bad_format_is_unknown() {
+	run pt audit --format yaml
+	expect_rc 3
+	expect_err "audit: --format: 'yaml' is not text, json or prometheus"
+}

@@ -3,7 +3,7 @@
 # Does nothing when all is there; says what to install when it cannot.
 set -u
 pkgs="pkg-config libmnl-dev libnl-3-dev libnl-route-3-dev libinih-dev
-libcmocka-dev libjson-c-dev mandoc iproute2 ethtool net-tools jq util-linux"
+libcmocka-dev libjson-c-dev mandoc iproute2 ethtool net-tools jq util-linux strace"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	missing=""

@@ -2,16 +2,77 @@
 /* porttune audit: findings with severity, evidence and remedy (exit 0-3). */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "audit.h"
 #include "cmd.h"
+#include "nic.h"
 
 static const char *const sev_colour[] = { "\033[32m", "\033[33m", "\033[31m",
 					  "\033[35m" };
 
+static const char *tri(int v)
+{
+	return v < 0 ? "n/a" : v ? "on" : "off";
+}
+
+static void print_nics(const struct nic_state *v, size_t n)
+{
+	char usecs[16], queues[32];
+
+	if (!n)
+		return;
+	printf("\n%-15s %-12s %-4s %-4s %-4s %-4s %-9s %-12s %s\n", "INTERFACE",
+	       "DRIVER", "TSO", "GSO", "GRO", "LRO", "RX-USECS", "ADAPTIVE-RX",
+	       "QUEUES");
+	for (size_t i = 0; i < n; i++) {
+		snprintf(usecs, sizeof(usecs), "%d", v[i].rx_usecs);
+		snprintf(queues, sizeof(queues), "%d/%d", v[i].channels,
+			 v[i].channels_max);
+		printf("%-15s %-12s %-4s %-4s %-4s %-4s %-9s %-12s %s\n",
+		       v[i].name, v[i].driver[0] ? v[i].driver : "?",
+		       tri(v[i].tso), tri(v[i].gso), tri(v[i].gro),
+		       tri(v[i].lro), v[i].rx_usecs < 0 ? "n/a" : usecs,
+		       tri(v[i].adaptive_rx),
+		       v[i].channels < 0 ? "n/a" : queues);
+	}
+}
+
+static json_object *nics_json(const struct nic_state *v, size_t n)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < n; i++) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "name", json_object_new_string(v[i].name));
+		json_object_object_add(o, "driver",
+				       json_object_new_string(v[i].driver));
+		json_object_object_add(o, "kind", json_object_new_string(v[i].kind));
+#define TRI(key, x) json_object_object_add(o, key, (x) < 0 ? NULL : \
+		json_object_new_boolean(x))
+		TRI("tso", v[i].tso);
+		TRI("gso", v[i].gso);
+		TRI("gro", v[i].gro);
+		TRI("lro", v[i].lro);
+		TRI("adaptive_rx", v[i].adaptive_rx);
+#undef TRI
+		json_object_object_add(o, "rx_usecs", v[i].rx_usecs < 0 ? NULL
+				       : json_object_new_int(v[i].rx_usecs));
+		json_object_object_add(o, "channels", v[i].channels < 0 ? NULL
+				       : json_object_new_int(v[i].channels));
+		json_object_object_add(o, "channels_max", v[i].channels < 0
+				       ? NULL
+				       : json_object_new_int(v[i].channels_max));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
 static void print_text(const struct audit_input *in,
-		       const struct audit_report *r)
+		       const struct audit_report *r, const struct nic_state *nics,
+		       size_t nnics)
 {
 	bool colour = use_colour(stdout);
 	size_t counts[4] = { 0 };
@@ -36,8 +97,10 @@ static void print_text(const struct audit_input *in,
 		if (f->remedy[0])
 			printf("%-26s  remedy:   %s\n", "", f->remedy);
 	}
-	if (in->drift) {
-		printf("\n");
+	print_nics(nics, nnics);
+	if (in->drift && (plan_count(in->drift, CS_PENDING) ||
+			  plan_count(in->drift, CS_INVALID))) {
+		printf("\nDrift from the profile\n");
 		plan_print_text(stdout, in->drift, VIEW_DIFF);
 	}
 }
@@ -48,7 +111,8 @@ static json_object *jlong(long v)
 }
 
 static json_object *to_json(const struct audit_input *in,
-			    const struct audit_report *r)
+			    const struct audit_report *r,
+			    const struct nic_state *nics, size_t nnics)
 {
 	json_object *o = json_object_new_object();
 	json_object *fs = json_object_new_array();
@@ -97,6 +161,7 @@ static json_object *to_json(const struct audit_input *in,
 	json_object_object_add(ctr, "TCPTimeWaitOverflow", jlong(in->tw_overflow));
 	json_object_object_add(ctr, "TWRecycled", jlong(in->tw_recycled));
 	json_object_object_add(o, "counters", ctr);
+	json_object_object_add(o, "interfaces", nics_json(nics, nnics));
 	if (in->drift)
 		json_object_object_add(o, "drift",
 				       plan_json(in->drift, VIEW_DIFF));
@@ -161,6 +226,8 @@ int cmd_audit(int argc, char **argv, const struct gopts *g)
 	};
 	struct audit_input in = { 0 };
 	struct audit_report r;
+	struct nic_state *nics = NULL;
+	size_t nnics = 0;
 	struct profile prof = { 0 };
 	struct plan plan = { 0 };
 	enum format fmt = FMT_TEXT;
@@ -212,12 +279,18 @@ int cmd_audit(int argc, char **argv, const struct gopts *g)
 	if (audit_gather(&in, &e))
 		pt_error("audit: %s", e.msg);
 	audit_evaluate(&in, &r);
+	/* NIC state is context for people; a host without ethtool netlink
+	 * still gets its port audit */
+	if (fmt != FMT_PROMETHEUS && nic_survey(path ? &prof : NULL, &nics,
+						&nnics, &e))
+		pt_error("audit: interfaces: %s", e.msg);
 	if (fmt == FMT_JSON)
-		json_emit(stdout, to_json(&in, &r));
+		json_emit(stdout, to_json(&in, &r, nics, nnics));
 	else if (fmt == FMT_PROMETHEUS)
 		print_prometheus(&in, &r);
 	else
-		print_text(&in, &r);
+		print_text(&in, &r, nics, nnics);
+	free(nics);
 	c = r.worst;
 	audit_report_free(&r);
 	plan_free(&plan);

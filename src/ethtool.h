@@ -105,7 +105,7 @@ bool eth_kernel_has(const struct eth *eth, enum eth_area area, bool set);
 /* The feature string set fetched at eth_open(). */
 unsigned int eth_feature_count(const struct eth *eth);
 const char *eth_feature_name(const struct eth *eth, unsigned int bit);
-int eth_feature_index(const struct eth *eth, const char *name);
+int eth_feature_index(struct eth *eth, const char *name);
 int eth_feature_expand(const struct eth *eth, const char *token,
 		       struct eth_bits *out);
 
@@ -150,6 +150,14 @@ struct eth_dev {
 int eth_dev_read(struct eth *eth, int ifindex, unsigned int mask,
 		 struct eth_dev *out, struct err *e);
 
+/*
+ * The same for many devices in one dump request: devs[0..n) sorted by
+ * ifindex (set by the caller). Only area is read; a device the dump skips
+ * (no such operation) is read && !supported, like EOPNOTSUPP above.
+ */
+int eth_dump(struct eth *eth, enum eth_area area, struct eth_dev *devs,
+	     size_t n, struct err *e);
+
 /* Not in HW, or in NOCHANGE: cannot be changed on this device. */
 bool eth_feature_fixed(const struct eth_dev *dev, unsigned int bit);
 
@@ -164,9 +172,11 @@ struct eth_feature_result {
 /*
  * FEATURES_SET: WANTED bits in mask get their value from value; nothing else
  * is touched. res (may be NULL) gets the kernel's diff, including dependent
- * bits that changed without being requested.
+ * bits that changed without being requested. With ifname (may be NULL) the
+ * kernel refuses with -ENODEV unless ifindex still has that name.
  */
-int eth_features_set(struct eth *eth, int ifindex, const struct eth_bits *mask,
+int eth_features_set(struct eth *eth, int ifindex, const char *ifname,
+		     const struct eth_bits *mask,
 		     const struct eth_bits *value,
 		     struct eth_feature_result *res, struct err *e);
 
@@ -180,8 +190,8 @@ struct eth_change {
  * area). Errors: -EOPNOTSUPP means unsupported; e->msg is "[PARAM: ]kernel
  * text (errno text)", PARAM when the kernel blamed one attribute.
  */
-int eth_params_set(struct eth *eth, int ifindex, const struct eth_change *ch,
-		   size_t n, struct err *e);
+int eth_params_set(struct eth *eth, int ifindex, const char *ifname,
+		   const struct eth_change *ch, size_t n, struct err *e);
 
 /* ---- for tests: reply parsers and encoders on raw messages ---------- */
 
@@ -212,5 +222,13 @@ int eth_parse_features_set(const struct nlmsghdr *nlh, void *data,
 			   struct err *e);
 
 struct nl *eth_nl(struct eth *eth);
+
+/* Shared by ethtool.c and ethtool_parse.c. */
+struct eth_cmds {
+	uint8_t get, set, reply;	/* GET/SET request, GET reply */
+};
+extern const struct eth_cmds eth_cmds[ETH_AREA_N];
+const struct eth_param *eth_param_by_attr(enum eth_area area,
+					 unsigned int type, bool *is_max);
 
 #endif

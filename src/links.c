@@ -66,7 +66,7 @@ static int nl_err(struct err *e, int nlerr, const char *what)
 	return err_set(e, -EIO, "rtnetlink: %s: %s", what, nl_geterror(nlerr));
 }
 
-int links_list(struct link **out, size_t *n, struct err *e)
+int links_list(struct link **out, size_t *n, bool drivers, struct err *e)
 {
 	struct nl_sock *sk;
 	struct nl_cache *cache = NULL;
@@ -95,7 +95,7 @@ int links_list(struct link **out, size_t *n, struct err *e)
 		ret = err_set(e, -ENOMEM, "out of memory");
 		goto out;
 	}
-	fd = ioctl_socket();
+	fd = drivers ? ioctl_socket() : -1;
 	for (obj = nl_cache_get_first(cache); obj; obj = nl_cache_get_next(obj)) {
 		struct rtnl_link *l = (struct rtnl_link *)obj;
 		const char *kind = rtnl_link_get_type(l);

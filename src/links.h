@@ -19,9 +19,10 @@ struct link {
 /*
  * All interfaces of the current network namespace over rtnetlink (not
  * /sys/class/net, which keeps the mounting namespace's view), by ifindex.
- * Free *out with free().
+ * With drivers, each driver name too (one ioctl per interface; leave it out
+ * when nothing matches on drivers). Free *out with free().
  */
-int links_list(struct link **out, size_t *n, struct err *e);
+int links_list(struct link **out, size_t *n, bool drivers, struct err *e);
 
 /* ETHTOOL_GDRVINFO driver name; -errno when the device has none. */
 int links_driver(const char *ifname, char *buf, size_t len);

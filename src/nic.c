@@ -145,6 +145,7 @@ struct want {
 	const char *value;
 	const char *file;
 	int line;
+	const struct eth_bits *group;	/* offload: all bits of its alias */
 };
 
 struct dev_wants {
@@ -181,14 +182,21 @@ static void unknown_feature(struct plan *plan, struct eth *eth,
 		      near ? near : "", near ? "?)" : "");
 }
 
+/* An offload key's feature bits: the same for every device, expand once. */
+struct expansion {
+	struct eth_bits bits;
+	int n;			/* bits matched; < 0 not expanded yet */
+	bool reported;		/* unknown on this kernel, and said so */
+};
+
 static void collect(struct plan *plan, struct eth *eth, const struct link *l,
-		    const struct nic_section *s, struct dev_wants *w)
+		    const struct nic_section *s, struct expansion *x,
+		    struct dev_wants *w)
 {
 	for (size_t k = 0; k < s->nkv; k++) {
 		const struct pkv *kv = &s->kv[k];
-		struct want one = { kv->value, kv->file, kv->line };
+		struct want one = { kv->value, kv->file, kv->line, NULL };
 		const struct eth_param *p;
-		struct eth_bits bits;
 		const char *name;
 		int area = area_of(kv->key, &name);
 
@@ -198,13 +206,18 @@ static void collect(struct plan *plan, struct eth *eth, const struct link *l,
 			w->par[area][p->idx] = one;
 			continue;
 		}
-		if (eth_feature_expand(eth, name, &bits) <= 0) {
-			unknown_feature(plan, eth, l, kv, name);
+		if (x[k].n < 0)
+			x[k].n = eth_feature_expand(eth, name, &x[k].bits);
+		if (x[k].n <= 0) {
+			if (!x[k].reported)
+				unknown_feature(plan, eth, l, kv, name);
+			x[k].reported = true;
 			continue;
 		}
-		for (unsigned b = 0; b < ETH_FEAT_MAX; b++)
-			if (eth_bit(&bits, b))
-				w->feat[b] = one;
+		one.group = &x[k].bits;
+		for (unsigned w32 = 0; w32 < ETH_FEAT_WORDS; w32++)
+			for (uint32_t m = x[k].bits.w[w32]; m; m &= m - 1)
+				w->feat[w32 * 32 + __builtin_ctz(m)] = one;
 	}
 }
 
@@ -213,8 +226,25 @@ static const char *onoff(bool on)
 	return on ? "on" : "off";
 }
 
+/* The driver name for a message: looked up only when one is needed. */
+static const char *driver_of(struct link *l)
+{
+	if (!l->driver[0] && links_driver(l->name, l->driver, sizeof(l->driver)))
+		snprintf(l->driver, sizeof(l->driver), "?");
+	return l->driver;
+}
+
+/* Whether any bit of an alias's group can change on this device. */
+static bool group_changeable(const struct eth_dev *d, const struct eth_bits *g)
+{
+	for (unsigned b = 0; b < ETH_FEAT_MAX; b++)
+		if (eth_bit(g, b) && !eth_feature_fixed(d, b))
+			return true;
+	return false;
+}
+
 static void plan_features(struct plan *plan, struct eth *eth,
-			  const struct link *l, const struct eth_dev *d,
+			  struct link *l, const struct eth_dev *d,
 			  const struct dev_wants *w)
 {
 	for (unsigned b = 0; b < ETH_FEAT_MAX; b++) {
@@ -225,6 +255,14 @@ static void plan_features(struct plan *plan, struct eth *eth,
 		struct change *c;
 
 		if (!x->value)
+			continue;
+		/*
+		 * Like ethtool -K: an alias (tso, tx, sg) changes the bits the
+		 * device can change; its fixed bits are unsupported only when
+		 * the device can change none of them.
+		 */
+		if (strcmp(onoff(active), x->value) && eth_feature_fixed(d, b) &&
+		    group_changeable(d, x->group))
 			continue;
 		snprintf(key, sizeof(key), "offload.%s", eth_feature_name(eth, b));
 		c = plan_add(plan, T_NIC, l->name, key, x->value, x->file,
@@ -242,11 +280,11 @@ static void plan_features(struct plan *plan, struct eth *eth,
 			c->status = CS_PENDING;
 		if (c->status == CS_UNSUPPORTED)
 			plan_set_note(c, "fixed %s on this device (driver %s)",
-				      c->before, l->driver[0] ? l->driver : "?");
+				      c->before, driver_of(l));
 	}
 }
 
-static void plan_params(struct plan *plan, const struct link *l,
+static void plan_params(struct plan *plan, struct link *l,
 			const struct eth_dev *d, const struct dev_wants *w,
 			enum eth_area area)
 {
@@ -270,9 +308,13 @@ static void plan_params(struct plan *plan, const struct link *l,
 		c->ifindex = l->ifindex;
 		if (!st->supported || !v->present) {
 			c->status = CS_UNSUPPORTED;
-			plan_set_note(c, "%s by driver %s", st->supported
-				      ? "not supported" : "no such settings",
-				      l->driver[0] ? l->driver : "?");
+			if (st->supported)
+				plan_set_note(c, "not supported by driver %s",
+					      driver_of(l));
+			else
+				plan_set_note(c, "driver %s has no %s settings",
+					      driver_of(l),
+					      prefix_of(area));
 			continue;
 		}
 		if (p->type == ETH_BOOL)
@@ -283,14 +325,80 @@ static void plan_params(struct plan *plan, const struct link *l,
 	}
 }
 
+/* From this many devices on, one dump per area beats a GET per device. */
+#define DUMP_MIN 8
+
+static unsigned section_areas(const struct nic_section *s)
+{
+	unsigned mask = 0;
+	const char *name;
+
+	for (size_t k = 0; k < s->nkv; k++) {
+		int area = area_of(s->kv[k].key, &name);
+
+		if (area >= 0)
+			mask |= ETH_AREA_BIT(area);
+	}
+	return mask;
+}
+
+static bool matches_drivers(const struct profile *p)
+{
+	for (size_t s = 0; s < p->nnic; s++)
+		if (!strncmp(p->nic[s].match, "driver=", 7))
+			return true;
+	return false;
+}
+
+/* Read what the matched devices need: dumps for popular areas, else GETs. */
+static int read_devs(struct eth *eth, const struct link *links, size_t nl,
+		     const unsigned *masks, struct eth_dev *devs, size_t nd,
+		     struct err *err)
+{
+	unsigned dumped = 0;
+	int rc;
+
+	for (int a = 0; a < ETH_AREA_N; a++) {
+		size_t users = 0;
+
+		for (size_t i = 0; i < nl; i++)
+			users += !!(masks[i] & ETH_AREA_BIT(a));
+		if (users < DUMP_MIN)
+			continue;
+		rc = eth_dump(eth, a, devs, nd, err);
+		if (rc)
+			return rc;
+		dumped |= ETH_AREA_BIT(a);
+	}
+	for (size_t i = 0, k = 0; i < nl; i++) {
+		if (!masks[i])
+			continue;
+		rc = eth_dev_read(eth, links[i].ifindex, masks[i] & ~dumped,
+				  &devs[k], err);
+		if (rc)
+			return err_prefix(err, "%s", links[i].name);
+		/* every device answers FEATURES_GET: missing means gone */
+		if ((dumped & masks[i] & ETH_AREA_BIT(ETH_FEATURES)) &&
+		    !devs[k].a[ETH_FEATURES].supported)
+			return err_set(err, -ENODEV, "%s: interface vanished "
+				       "while its settings were read",
+				       links[i].name);
+		k++;
+	}
+	return 0;
+}
+
 static int nic_build(const struct profile *p, struct plan *plan,
 		     struct err *err)
 {
+	struct expansion **exp;
 	struct dev_wants *w;
+	struct eth_dev *devs;
+	unsigned *masks;
 	bool *matched;
 	struct link *links;
 	struct eth *eth;
-	size_t nl;
+	size_t nl, nd = 0;
 	int rc;
 
 	if (!p->nnic)
@@ -298,41 +406,63 @@ static int nic_build(const struct profile *p, struct plan *plan,
 	eth = session(plan, err);
 	if (!eth)
 		return err->code;
-	rc = links_list(&links, &nl, err);
+	rc = links_list(&links, &nl, matches_drivers(p), err);
 	if (rc)
 		return rc;
 	matched = calloc(p->nnic, sizeof(*matched));
+	masks = calloc(nl + 1, sizeof(*masks));
+	exp = calloc(p->nnic, sizeof(*exp));
 	w = malloc(sizeof(*w));
-	if (!matched || !w)
+	if (!matched || !masks || !exp || !w)
 		abort();
-	for (size_t i = 0; i < nl && !rc; i++) {
-		struct eth_dev d;
-
-		memset(w, 0, sizeof(*w));
+	for (size_t s = 0; s < p->nnic; s++) {
+		exp[s] = calloc(p->nic[s].nkv + 1, sizeof(**exp));
+		if (!exp[s])
+			abort();
+		for (size_t k = 0; k < p->nic[s].nkv; k++)
+			exp[s][k].n = -1;
+	}
+	for (size_t i = 0; i < nl; i++) {
 		for (size_t s = 0; s < p->nnic; s++) {
 			if (!links_match(&links[i], p->nic[s].match))
 				continue;
 			matched[s] = true;
-			collect(plan, eth, &links[i], &p->nic[s], w);
+			masks[i] |= section_areas(&p->nic[s]);
 		}
-		if (!w->mask)
+		nd += !!masks[i];
+	}
+	/* links are by ifindex, so devs are too */
+	devs = calloc(nd + 1, sizeof(*devs));
+	if (!devs)
+		abort();
+	for (size_t i = 0, k = 0; i < nl; i++)
+		if (masks[i])
+			devs[k++].ifindex = links[i].ifindex;
+	rc = read_devs(eth, links, nl, masks, devs, nd, err);
+	for (size_t i = 0, k = 0; i < nl && !rc; i++) {
+		if (!masks[i])
 			continue;
-		memset(&d, 0, sizeof(d));
-		rc = eth_dev_read(eth, links[i].ifindex, w->mask, &d, err);
-		if (rc) {
-			err_prefix(err, "%s", links[i].name);
-			break;
-		}
-		plan_features(plan, eth, &links[i], &d, w);
+		memset(w, 0, sizeof(*w));
+		for (size_t s = 0; s < p->nnic; s++)
+			if (links_match(&links[i], p->nic[s].match))
+				collect(plan, eth, &links[i], &p->nic[s],
+					exp[s], w);
+		plan_features(plan, eth, &links[i], &devs[k], w);
 		for (int a = ETH_COALESCE; a < ETH_AREA_N; a++)
-			plan_params(plan, &links[i], &d, w, a);
+			plan_params(plan, &links[i], &devs[k], w, a);
+		k++;
 	}
 	for (size_t s = 0; s < p->nnic; s++)
 		if (!matched[s])
 			plan_add_warning(plan, "%s:%d: [nic %s] matches no "
 					 "interface here", p->nic[s].file,
 					 p->nic[s].line, p->nic[s].match);
+	for (size_t s = 0; s < p->nnic; s++)
+		free(exp[s]);
+	free(exp);
+	free(devs);
 	free(w);
+	free(masks);
 	free(matched);
 	free(links);
 	return rc;
@@ -386,24 +516,38 @@ static int nic_error(struct err *err, const struct change *v, size_t n,
 	return err_prefix(err, "%s: %s", v[0].dev, prefix_of(area));
 }
 
+/* The kernel found no device with the planned index and name. */
+static int vanished(struct err *err, const char *dev)
+{
+	return err_set(err, -ENODEV, "%s: interface vanished or was replaced "
+		       "since the plan was made", dev);
+}
+
 static int set_features(struct eth *eth, struct change *v, size_t n,
 			bool revert, struct err *err)
 {
 	struct eth_bits mask = { 0 }, value = { 0 };
 	struct eth_feature_result res;
 	char also[256] = "";
+	int bit[ETH_FEAT_MAX];
 	size_t o = 0;
 	int rc;
 
+	if (n > ETH_FEAT_MAX)
+		return err_set(err, -E2BIG, "%s: too many features", v[0].dev);
 	for (size_t i = 0; i < n; i++) {
 		int b = eth_feature_index(eth, strchr(v[i].key, '.') + 1);
 
+		bit[i] = b;
 		if (!selected(&v[i], revert) || b < 0)
 			continue;
 		eth_bit_set(&mask, b, true);
 		eth_bit_set(&value, b, !strcmp(target_value(&v[i], revert), "on"));
 	}
-	rc = eth_features_set(eth, v[0].ifindex, &mask, &value, &res, err);
+	rc = eth_features_set(eth, v[0].ifindex, v[0].dev, &mask, &value, &res,
+			      err);
+	if (rc == -ENODEV)
+		return vanished(err, v[0].dev);
 	if (rc)
 		return nic_error(err, v, n, ETH_FEATURES, revert);
 	for (size_t i = 0; i < n; i++) {
@@ -411,8 +555,7 @@ static int set_features(struct eth *eth, struct change *v, size_t n,
 			continue;
 		if (!revert)
 			v[i].touched = true;
-		if (!eth_bit(&res.wanted_diff,
-			     eth_feature_index(eth, strchr(v[i].key, '.') + 1)))
+		if (bit[i] < 0 || !eth_bit(&res.wanted_diff, bit[i]))
 			continue;
 		rc = err_set(err, -EIO, "%s: %s: requested %s but the kernel "
 			     "keeps it %s (it depends on another feature)",
@@ -456,7 +599,9 @@ static int set_params(struct eth *eth, struct change *v, size_t n,
 		ch[nch++] = (struct eth_change){ eth_param_find(area, name),
 			!strcmp(val, "on") ? 1 : u };
 	}
-	rc = eth_params_set(eth, v[0].ifindex, ch, nch, err);
+	rc = eth_params_set(eth, v[0].ifindex, v[0].dev, ch, nch, err);
+	if (rc == -ENODEV)
+		return vanished(err, v[0].dev);
 	if (rc)
 		return nic_error(err, v, n, area, revert);
 	memset(&d, 0, sizeof(d));
@@ -492,10 +637,7 @@ static int nic_set(struct plan *plan, struct change *v, size_t n, bool revert,
 
 	if (!eth)
 		return err->code;
-	/* the device must still be the one the plan was made against */
-	if ((int)if_nametoindex(v[0].dev) != v[0].ifindex)
-		return err_set(err, -ENODEV, "%s: interface vanished or was "
-			       "replaced since the plan was made", v[0].dev);
+	/* requests carry index and name: only the planned device is touched */
 	if (area == ETH_FEATURES)
 		return set_features(eth, v, n, revert, err);
 	return set_params(eth, v, n, area, revert, err);
@@ -515,91 +657,3 @@ const struct backend nic_backend = {
 	.group = nic_group,
 	.release = nic_release,
 };
-
-/* ---- audit ----------------------------------------------------------- */
-
-static int feature_on(struct eth *eth, const struct eth_dev *d,
-		      const char *name)
-{
-	int b = eth_feature_index(eth, name);
-
-	return b < 0 ? -1 : eth_bit(&d->feat.active, b);
-}
-
-static void survey_one(struct eth *eth, const struct link *l,
-		       struct nic_state *s)
-{
-	const struct eth_param *rx_usecs = eth_param_find(ETH_COALESCE,
-							  "rx-usecs");
-	const struct eth_param *adaptive = eth_param_find(ETH_COALESCE,
-							  "adaptive-rx");
-	const struct eth_param *comb = eth_param_find(ETH_CHANNELS, "combined");
-	const struct eth_param *rx = eth_param_find(ETH_CHANNELS, "rx");
-	const struct eth_area_state *co, *chs;
-	struct eth_dev d;
-
-	memset(s, 0, sizeof(*s));
-	snprintf(s->name, sizeof(s->name), "%s", l->name);
-	snprintf(s->driver, sizeof(s->driver), "%s", l->driver);
-	snprintf(s->kind, sizeof(s->kind), "%s", l->kind);
-	s->tso = s->gso = s->gro = s->lro = -1;
-	s->rx_usecs = s->adaptive_rx = s->channels = s->channels_max = -1;
-	memset(&d, 0, sizeof(d));
-	if (eth_dev_read(eth, l->ifindex, ETH_AREA_BIT(ETH_FEATURES) |
-			 ETH_AREA_BIT(ETH_COALESCE) |
-			 ETH_AREA_BIT(ETH_CHANNELS), &d, NULL))
-		return;
-	s->tso = feature_on(eth, &d, "tx-tcp-segmentation");
-	s->gso = feature_on(eth, &d, "tx-generic-segmentation");
-	s->gro = feature_on(eth, &d, "rx-gro");
-	s->lro = feature_on(eth, &d, "rx-lro");
-	co = &d.a[ETH_COALESCE];
-	if (co->supported && co->v[rx_usecs->idx].present)
-		s->rx_usecs = co->v[rx_usecs->idx].value;
-	if (co->supported && co->v[adaptive->idx].present)
-		s->adaptive_rx = co->v[adaptive->idx].value;
-	chs = &d.a[ETH_CHANNELS];
-	if (chs->supported) {
-		const struct eth_value *c = chs->v[comb->idx].present
-			? &chs->v[comb->idx] : &chs->v[rx->idx];
-
-		if (c->present) {
-			s->channels = c->value;
-			s->channels_max = c->max;
-		}
-	}
-}
-
-int nic_survey(const struct profile *p, struct nic_state **out, size_t *n,
-	       struct err *err)
-{
-	struct link *links;
-	struct eth *eth;
-	size_t nl;
-	int rc;
-
-	*out = NULL;
-	*n = 0;
-	rc = eth_open(&eth, err);
-	if (rc)
-		return rc;
-	rc = links_list(&links, &nl, err);
-	if (rc) {
-		eth_close(eth);
-		return rc;
-	}
-	*out = calloc(nl + 1, sizeof(**out));
-	if (!*out)
-		abort();
-	for (size_t i = 0; i < nl; i++) {
-		bool want = p && p->nnic ? false : strcmp(links[i].name, "lo");
-
-		for (size_t s = 0; p && s < p->nnic; s++)
-			want |= links_match(&links[i], p->nic[s].match);
-		if (want)
-			survey_one(eth, &links[i], &(*out)[(*n)++]);
-	}
-	free(links);
-	eth_close(eth);
-	return 0;
-}

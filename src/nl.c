@@ -31,6 +31,7 @@ struct run {
 	void *data;
 	struct err *e;
 	bool check;		/* match portid/seq (off for recorded buffers) */
+	bool one;		/* the first reply ends it: no ACK was asked for */
 	uint32_t portid, seq;
 	int err;
 	bool done;
@@ -240,6 +241,7 @@ static void run_buf(struct run *r, const void *buf, size_t len)
 				if (ret < 0)
 					r->err = ret;
 			}
+			r->done |= r->one;
 		}
 next:
 		nlh = mnl_nlmsg_next(nlh, &left);
@@ -255,14 +257,16 @@ int nl_parse_buf(const void *buf, size_t len, nl_parse_fn cb, void *data,
 	return r.err;
 }
 
-int nl_request(struct nl *nl, struct nlmsghdr *nlh, nl_parse_fn cb,
-	       void *data, struct err *e)
+static int request(struct nl *nl, struct nlmsghdr *nlh, nl_parse_fn cb,
+		   void *data, bool one, struct err *e)
 {
 	struct run r = {
-		.cb = cb, .data = data, .e = e, .check = true,
+		.cb = cb, .data = data, .e = e, .check = true, .one = one,
 		.portid = nl->portid, .seq = nlh->nlmsg_seq,
 	};
 
+	if (one)
+		nlh->nlmsg_flags &= ~NLM_F_ACK;
 	nl->tx_len = nlh->nlmsg_len;
 	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
 		return err_set(e, -errno, "netlink send: %s", strerror(errno));
@@ -281,6 +285,18 @@ int nl_request(struct nl *nl, struct nlmsghdr *nlh, nl_parse_fn cb,
 	}
 	nl->err_off = r.err_off;
 	return r.err;
+}
+
+int nl_request(struct nl *nl, struct nlmsghdr *nlh, nl_parse_fn cb,
+	       void *data, struct err *e)
+{
+	return request(nl, nlh, cb, data, false, e);
+}
+
+int nl_request_one(struct nl *nl, struct nlmsghdr *nlh, nl_parse_fn cb,
+		   void *data, struct err *e)
+{
+	return request(nl, nlh, cb, data, true, e);
 }
 
 bool nl_family_has_op(const struct nl_family *fam, unsigned int cmd)

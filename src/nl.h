@@ -45,6 +45,14 @@ int nl_request(struct nl *nl, struct nlmsghdr *nlh, nl_parse_fn cb,
 	       void *data, struct err *e);
 
 /*
+ * The same for a request that always answers with exactly one message
+ * (a doit GET, ethtool's FEATURES_SET): no ACK is asked for, saving a
+ * receive per request. Errors still come as NLMSG_ERROR.
+ */
+int nl_request_one(struct nl *nl, struct nlmsghdr *nlh, nl_parse_fn cb,
+		   void *data, struct err *e);
+
+/*
  * The attribute of the last request that the kernel blamed in its extended
  * ACK (NLMSGERR_ATTR_OFFS), or NULL; valid until the next nl_msg().
  */

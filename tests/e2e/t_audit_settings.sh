@@ -66,3 +66,19 @@ test_audit_bad_format_is_unknown() {
 	expect_rc 3
 	expect_err "audit: --format: 'yaml' is not text, json or prometheus"
 }
+
+test_audit_lists_matched_interfaces_and_nic_drift() {
+	ip link add v0 type veth peer name v1
+	ip tuntap add dev t0 mode tap
+	printf '[nic v0]\noffload.gro = on\n' > "$WORK/p.ini"
+	run pt audit --profile "$WORK/p.ini"
+	expect_rc 1
+	expect_out '^v0 +veth +on +on +off +off +n/a +n/a +1/2$'
+	grep -q '^t0 ' "$WORK/out" && fail "t0 is not matched by [nic v0]"
+	expect_out 'v0 offload.rx-gro: +off -> on'
+	run pt audit --format json
+	jq -e '[.interfaces[].name] | sort == ["t0", "v0", "v1"]' "$WORK/out" \
+		> /dev/null || fail "json interfaces: $(cat "$WORK/out")"
+	jq -e '.interfaces[] | select(.name == "t0") | .driver == "tun"' \
+		"$WORK/out" > /dev/null || fail "t0 driver"
+}

@@ -1,0 +1,168 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# nic-bench.sh - one `porttune apply` over 256 veth interfaces next to the
+# shell loop a user would otherwise write around ethtool(8):
+#
+#   (a) toggle:    porttune apply ([nic bv*] tso off, gro on)
+#                  vs  for i in bv*; do ethtool -K $i tso off gro on; done
+#   (b) no change: porttune apply of the same profile again
+#                  vs  for i in bv*; do ethtool -k $i; done
+#
+#   sh bench/nic-bench.sh       (as root, from the repo root; re-runs itself
+#                                under unshare -n)
+#
+# Environment:
+#   PORTTUNE=./porttune   binary to time
+#   NIFS=256              interfaces (veth pairs, both ends named bv*)
+#   RUNS=5                runs per row; the best wall time is kept
+#
+# Target: porttune at least 20x faster than the ethtool loop in both rows.
+# Everything happens in a private network namespace: the interfaces and
+# their settings vanish with it.
+set -eu
+
+PORTTUNE=${PORTTUNE:-./porttune}
+NIFS=${NIFS:-256}
+RUNS=${RUNS:-5}
+TARGET=20
+
+# Refuse to touch the host: run only in a namespace other than the one we
+# were started in (and other than pid 1's, when that is readable).
+netns=$(readlink /proc/self/ns/net)
+if [ -z "${NIC_BENCH_HOST_NETNS:-}" ]; then
+	[ "$(id -u)" = 0 ] || { echo "nic-bench: needs root (unshare -n)" >&2; exit 2; }
+	[ -n "$netns" ] || { echo "nic-bench: cannot read /proc/self/ns/net" >&2; exit 2; }
+	NIC_BENCH_HOST_NETNS=$netns
+	export NIC_BENCH_HOST_NETNS
+	exec unshare -n sh "$0" "$@"
+fi
+init=$(readlink /proc/1/ns/net 2>/dev/null || true)
+if [ -z "$netns" ] || [ "$netns" = "$NIC_BENCH_HOST_NETNS" ] ||
+   [ "$netns" = "$init" ]; then
+	echo "nic-bench: not in a private network namespace; refusing" >&2
+	exit 2
+fi
+
+for t in ip ethtool; do
+	command -v "$t" > /dev/null ||
+		{ echo "nic-bench: $t is not installed" >&2; exit 2; }
+done
+[ -x "$PORTTUNE" ] || { echo "nic-bench: $PORTTUNE not built" >&2; exit 2; }
+TIME=/usr/bin/time
+[ -x "$TIME" ] || TIME=""
+
+WORK=$(mktemp -d /tmp/porttune-nic-bench.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+STATE=$WORK/state
+
+# 256 interfaces as 128 veth pairs bv0/bv1, bv2/bv3, ...; every one matched.
+i=0
+while [ "$i" -lt "$NIFS" ]; do
+	echo "link add bv$i type veth peer name bv$((i + 1))"
+	i=$((i + 2))
+done > "$WORK/links.batch"
+ip -batch "$WORK/links.batch"
+IFS_LIST=$(i=0; while [ "$i" -lt "$NIFS" ]; do echo "bv$i"; i=$((i + 1)); done)
+nifs=$(ip -o link show | grep -c ': bv[0-9]*[:@]')
+[ "$nifs" -eq "$NIFS" ] || { echo "nic-bench: made $nifs interfaces, not $NIFS" >&2; exit 1; }
+
+printf '[nic bv*]\noffload.tso = off\noffload.gro = on\n' > "$WORK/tuned.ini"
+printf '[nic bv*]\noffload.tso = on\noffload.gro = off\n' > "$WORK/reset.ini"
+
+pt() { "$PORTTUNE" --state-dir "$STATE" apply --profile "$@"; }
+now_ns() { date +%s%N; }
+
+# Start each toggle run from the opposite state, so every bit is a change.
+reset_state() {
+	pt "$WORK/reset.ini" > /dev/null
+	[ "$(ethtool -k bv$((NIFS - 1)) | sed -n 's/^tcp-segmentation-offload: //p')" = on ] ||
+		{ echo "nic-bench: reset did not turn tso on" >&2; exit 1; }
+}
+
+check_tuned() {	# every interface: tso off, gro on
+	for i in bv0 bv$((NIFS / 2 + 1)) bv$((NIFS - 1)); do
+		k=$(ethtool -k "$i")
+		echo "$k" | grep -q '^tcp-segmentation-offload: off' &&
+		echo "$k" | grep -q '^generic-receive-offload: on' ||
+			{ echo "nic-bench: $1 left $i untuned" >&2; exit 1; }
+	done
+}
+
+run_pt_toggle() { pt "$WORK/tuned.ini" > /dev/null; }
+run_pt_same() {
+	pt "$WORK/tuned.ini" > "$WORK/same.out"
+	grep -q 'nothing to change' "$WORK/same.out" ||
+		{ echo "nic-bench: re-apply changed something" >&2; exit 1; }
+}
+run_ethtool_toggle() {
+	for i in $IFS_LIST; do ethtool -K "$i" tso off gro on; done
+}
+run_ethtool_read() {
+	for i in $IFS_LIST; do ethtool -k "$i"; done > /dev/null
+}
+
+# Each date(1) costs a fork and exec; the best time of an empty command is
+# that overhead, subtracted from every row (both sides alike).
+overhead=0
+best=""
+time_best() {	# time_best SETUP CMD: best wall time (us) of RUNS runs in $best
+	best=""
+	r=0
+	while [ "$r" -lt "$RUNS" ]; do
+		$1
+		t0=$(now_ns)
+		$2
+		t1=$(now_ns)
+		us=$(( (t1 - t0) / 1000 - overhead ))
+		[ "$us" -gt 0 ] || us=1
+		if [ -z "$best" ] || [ "$us" -lt "$best" ]; then best=$us; fi
+		r=$((r + 1))
+	done
+}
+
+rss_of() {	# peak RSS (KiB) of one porttune run
+	[ -n "$TIME" ] || { echo "n/a"; return; }
+	$TIME -f %M -o "$WORK/rss" "$PORTTUNE" --state-dir "$STATE" apply \
+		--profile "$1" > /dev/null
+	tail -n 1 "$WORK/rss"
+}
+
+noop() { :; }
+
+RUNS_WANTED=$RUNS RUNS=20
+time_best noop noop
+overhead=$best RUNS=$RUNS_WANTED
+
+time_best reset_state run_pt_toggle;      pt_toggle=$best
+check_tuned "porttune apply"
+time_best noop run_pt_same;               pt_same=$best
+time_best reset_state run_ethtool_toggle; et_toggle=$best
+check_tuned "the ethtool -K loop"
+time_best noop run_ethtool_read;          et_read=$best
+reset_state
+rss_toggle=$(rss_of "$WORK/tuned.ini")
+rss_same=$(rss_of "$WORK/tuned.ini")
+
+ms() { printf '%d.%01d' $(($1 / 1000)) $(($1 % 1000 / 100)); }
+ratio() { printf '%d.%01d' $(($1 / $2)) $(($1 * 10 / $2 % 10)); }
+
+echo "nic-bench: $NIFS veth interfaces, best of $RUNS runs, $(uname -r);" \
+     "timer overhead $(ms "$overhead") ms subtracted"
+printf '%-44s %10s %12s\n' "" "wall ms" "peak RSS KiB"
+printf '%-44s %10s %12s\n' "(a) porttune apply (tso off, gro on)" \
+	"$(ms "$pt_toggle")" "$rss_toggle"
+printf '%-44s %10s %12s\n' "    ethtool -K IF tso off gro on, per IF" \
+	"$(ms "$et_toggle")" "-"
+printf '%-44s %10s %12s\n' "(b) porttune apply, nothing to change" \
+	"$(ms "$pt_same")" "$rss_same"
+printf '%-44s %10s %12s\n' "    ethtool -k IF, per IF" "$(ms "$et_read")" "-"
+ra=$(ratio "$et_toggle" "$pt_toggle")
+rb=$(ratio "$et_read" "$pt_same")
+echo "ratio (a) ethtool loop / porttune: ${ra}x (target >= ${TARGET}x)"
+echo "ratio (b) ethtool loop / porttune: ${rb}x (target >= ${TARGET}x)"
+ok=0
+[ $((et_toggle / pt_toggle)) -ge $TARGET ] || ok=1
+[ $((et_read / pt_same)) -ge $TARGET ] || ok=1
+[ $ok = 0 ] && echo "nic-bench: target met" || echo "nic-bench: target NOT met"
+exit $ok

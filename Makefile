@@ -29,13 +29,14 @@ PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
-CORE = err profile sysctl plan txn snapshot output nic nic_survey nl ethtool ethtool_parse ethtool_names links audit counters
-CMDS = main cmd_apply cmd_diff cmd_rollback cmd_snapshots cmd_audit
+CORE = err profile sysctl plan txn snapshot output nic nic_survey nl ethtool ethtool_parse ethtool_names links audit audit_sockets counters sockdiag procmap
+CMDS = main cmd_apply cmd_diff cmd_rollback cmd_snapshots cmd_audit \
+       cmd_watch audit_render audit_prom
 CORE_OBJ = $(CORE:%=build/%.o)
 CMD_OBJ = $(CMDS:%=build/%.o)
-UNIT_TESTS = profile sysctl snapshot plan audit ethtool
+UNIT_TESTS = profile sysctl snapshot plan audit ethtool sockdiag
 UNIT = $(UNIT_TESTS:%=build/tests/test_%)
-TOOLS =
+TOOLS = build/loadgen build/sdfloor
 
 .PHONY: all deps run check unit e2e lint bench install clean
 all: porttune
@@ -54,6 +55,9 @@ build/tests/%: tests/unit/%.c $(CORE_OBJ) | build
 		$(PKG_LIBS) $(CMOCKA_LIBS)
 
 build/loadgen: tests/tools/loadgen.c | build
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
+
+build/sdfloor: bench/sdfloor.c | build
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
 build:

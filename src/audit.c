@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "audit.h"
 #include "counters.h"
@@ -16,7 +17,6 @@
 
 #define TIME_WAIT_SECONDS 60	/* TCP_TIMEWAIT_LEN: a constant, not a sysctl */
 #define SMALL_RANGE 16384
-#define TINY_RANGE 4096
 
 static const char *const sev_names[] = { "OK", "WARNING", "CRITICAL",
 					  "UNKNOWN" };
@@ -52,8 +52,8 @@ static bool check_range(const struct audit_input *in, struct finding *f)
 			 "cannot read net.ipv4.ip_local_port_range");
 		return true;
 	}
-	f->sev = eff < TINY_RANGE ? SEV_CRITICAL
-	       : eff < SMALL_RANGE ? SEV_WARNING : SEV_OK;
+	/* size alone is a warning; occupancy (the destinations) is critical */
+	f->sev = eff < SMALL_RANGE ? SEV_WARNING : SEV_OK;
 	snprintf(f->summary, sizeof(f->summary),
 		 "%ld usable ephemeral ports per destination (%ld-%ld)", eff,
 		 in->port_lo, in->port_hi);
@@ -115,6 +115,14 @@ static bool tw_pressure(const struct audit_input *in)
 {
 	long eff = audit_effective_ports(in);
 
+	/* with a census, look at each destination: that is where ports run out */
+	if (in->have_sd) {
+		for (size_t i = 0; i < in->sd.ndest; i++)
+			if (in->sd.dest[i].state[SD_TIME_WAIT] >=
+			    in->cfg.warn_ratio * audit_capacity(in))
+				return true;
+		return false;
+	}
 	return in->tcp_tw != UNSET && eff > 0 &&
 	       in->tcp_tw >= in->cfg.warn_ratio * eff;
 }
@@ -189,9 +197,12 @@ static bool check_time_wait(const struct audit_input *in, struct finding *f)
 	if (in->tcp_tw == UNSET || eff <= 0)
 		return false;
 	r = (double)in->tcp_tw / eff;
-	f->sev = r >= in->cfg.warn_ratio ? SEV_WARNING : SEV_OK;
-	snprintf(f->summary, sizeof(f->summary),
-		 "%ld TIME_WAIT sockets, %.0f%% of one destination's ports",
+	/* the census judges each destination; the total is only context then */
+	f->sev = r >= in->cfg.warn_ratio && !in->have_sd ? SEV_WARNING : SEV_OK;
+	snprintf(f->summary, sizeof(f->summary), in->have_sd
+		 ? "%ld TIME_WAIT sockets in all (%.0f%% of one destination's "
+		   "ports; see the destinations)"
+		 : "%ld TIME_WAIT sockets, %.0f%% of one destination's ports",
 		 in->tcp_tw, 100 * r);
 	snprintf(f->evidence, sizeof(f->evidence),
 		 "/proc/net/sockstat: tw %ld, inuse %ld, orphan %ld; ports "
@@ -284,23 +295,35 @@ static const struct {
 	{ "drift", check_drift },
 };
 
+struct finding *audit_add(struct audit_report *r, const char *check,
+			  enum severity sev)
+{
+	struct finding *v = realloc(r->v, (r->n + 1) * sizeof(*v));
+
+	if (!v)
+		abort();
+	r->v = v;
+	memset(&v[r->n], 0, sizeof(*v));
+	snprintf(v[r->n].check, sizeof(v[r->n].check), "%s", check);
+	v[r->n].sev = sev;
+	return &v[r->n++];
+}
+
 void audit_evaluate(const struct audit_input *in, struct audit_report *r)
 {
 	memset(r, 0, sizeof(*r));
-	r->v = calloc(sizeof(checks) / sizeof(*checks), sizeof(*r->v));
-	if (!r->v)
-		abort();
 	for (size_t i = 0; i < sizeof(checks) / sizeof(*checks); i++) {
-		struct finding *f = &r->v[r->n];
+		struct finding f = { 0 };
 
-		memset(f, 0, sizeof(*f));
-		f->check = checks[i].id;
-		if (!checks[i].fn(in, f))
+		if (!checks[i].fn(in, &f))
 			continue;
-		if (f->sev > r->worst)
-			r->worst = f->sev;
-		r->n++;
+		snprintf(f.check, sizeof(f.check), "%s", checks[i].id);
+		*audit_add(r, f.check, f.sev) = f;
 	}
+	audit_socket_checks(in, r);
+	for (size_t i = 0; i < r->n; i++)
+		if (r->v[i].sev > r->worst)
+			r->worst = r->v[i].sev;
 }
 
 void audit_report_free(struct audit_report *r)
@@ -318,18 +341,94 @@ static long read_long(const char *key)
 	return strtol(v, NULL, 10);
 }
 
-static long ctr(const struct counters *c, const char *name)
+static long long ctr(const struct counters *c, const char *name)
 {
 	int64_t v;
 
-	return counters_get(c, name, &v) ? (long)v : UNSET;
+	return counters_get(c, name, &v) ? (long long)v : UNSET;
 }
 
-int audit_gather(struct audit_input *in, struct err *err)
+/* Per-second change of a counter between two samples; 0 if unknown. */
+static double rate(const struct counters *a, const struct counters *b,
+		   const char *name, double seconds)
 {
-	static unsigned char bits[65536 / 8];
+	long long x = ctr(a, name), y = ctr(b, name);
+
+	return x == UNSET || y == UNSET || y < x ? 0 : (y - x) / seconds;
+}
+
+static void from_counters(struct audit_input *in, const struct counters *c)
+{
+	in->tcp_inuse = ctr(c, "sockstat.TCP.inuse");
+	in->tcp_tw = ctr(c, "sockstat.TCP.tw");
+	in->tcp_orphan = ctr(c, "sockstat.TCP.orphan");
+	in->tw_overflow = ctr(c, "TcpExt.TCPTimeWaitOverflow");
+	in->tw_recycled = ctr(c, "TcpExt.TWRecycled");
+	in->tw_entered = ctr(c, "TcpExt.TW");
+	in->paws_active = ctr(c, "TcpExt.PAWSActive");
+	in->active_opens = ctr(c, "Tcp.ActiveOpens");
+	in->attempt_fails = ctr(c, "Tcp.AttemptFails");
+	in->ct_count = ctr(c, "conntrack.count");
+	in->ct_max = ctr(c, "conntrack.max");
+	in->ct_insert_failed = ctr(c, "conntrack.insert_failed");
+	in->ct_drop = ctr(c, "conntrack.drop");
+	in->ct_early_drop = ctr(c, "conntrack.early_drop");
+}
+
+static void sample_twice(struct audit_input *in, double seconds)
+{
+	struct counters a = { 0 }, b = { 0 };
+	struct timespec ts = { (time_t)seconds,
+			       (long)((seconds - (time_t)seconds) * 1e9) };
+	struct timespec t0, t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	counters_read(&a, NULL);
+	/* a signal cuts the wait short; the rates use the time that passed */
+	nanosleep(&ts, NULL);
+	counters_read(&b, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	seconds = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	from_counters(in, &b);
+	in->interval = seconds;
+	in->rate_active_opens = rate(&a, &b, "Tcp.ActiveOpens", seconds);
+	in->rate_attempt_fails = rate(&a, &b, "Tcp.AttemptFails", seconds);
+	in->rate_tw_entered = rate(&a, &b, "TcpExt.TW", seconds);
+	in->rate_tw_recycled = rate(&a, &b, "TcpExt.TWRecycled", seconds);
+	in->rate_ct_insert_failed = rate(&a, &b, "conntrack.insert_failed",
+					 seconds);
+	in->rate_ct_drop = rate(&a, &b, "conntrack.drop", seconds);
+	counters_free(&a);
+	counters_free(&b);
+}
+
+static int census(struct audit_input *in, const struct audit_opts *o,
+		  const struct portset *reserved, struct err *err)
+{
+	double window = o->interval > 0 ? o->interval : 10;
+	struct sd_request req = {
+		.flags = o->processes ? SD_PROCS | SD_CGROUPS : 0,
+		.port_lo = in->port_lo, .port_hi = in->port_hi,
+		.reserved = reserved,
+		/* TIME_WAIT timers start at 60 s: older entries say nothing */
+		.recent_ms = (uint32_t)((window < 60 ? window : 60) * 1000),
+	};
+	int rc = sockdiag_collect(&req, &in->sd, err);
+
+	if (rc)
+		return err_prefix(err, "socket census");
+	in->have_sd = true;
+	if (o->processes)
+		sd_resolve_cgroups(&in->sd, o->top, NULL, NULL);
+	return 0;
+}
+
+int audit_gather(struct audit_input *in, const struct audit_opts *o,
+		 struct err *err)
+{
+	static struct portset reserved;
 	char v[SYSCTL_VALUE_MAX];
-	struct counters c;
+	int rc = 0;
 
 	in->port_lo = in->port_hi = in->reserved_in_range = UNSET;
 	if (!sysctl_read("net.ipv4.ip_local_port_range", v, sizeof(v), err) &&
@@ -338,27 +437,38 @@ int audit_gather(struct audit_input *in, struct err *err)
 		err_set(err, -EINVAL, "ip_local_port_range: cannot parse '%s'",
 			v);
 	}
+	memset(&reserved, 0, sizeof(reserved));
 	if (in->port_lo != UNSET &&
 	    !sysctl_read("net.ipv4.ip_local_reserved_ports", v, sizeof(v),
 			 NULL) &&
-	    !sysctl_portlist_parse(v, bits, NULL)) {
-		in->reserved_in_range = 0;
-		for (long p = in->port_lo; p <= in->port_hi; p++)
-			in->reserved_in_range += !!(bits[p / 8] & (1u << (p % 8)));
-	}
+	    !sysctl_portlist_parse(v, &reserved, NULL))
+		in->reserved_in_range = portset_count(&reserved, in->port_lo,
+						      in->port_hi);
 	in->unpriv_start = read_long("net.ipv4.ip_unprivileged_port_start");
 	in->tw_reuse = read_long("net.ipv4.tcp_tw_reuse");
 	in->tw_reuse_delay = read_long("net.ipv4.tcp_tw_reuse_delay");
 	in->timestamps = read_long("net.ipv4.tcp_timestamps");
 	in->fin_timeout = read_long("net.ipv4.tcp_fin_timeout");
 	in->max_tw_buckets = read_long("net.ipv4.tcp_max_tw_buckets");
-	memset(&c, 0, sizeof(c));
-	counters_read(&c, NULL);
-	in->tcp_inuse = ctr(&c, "sockstat.TCP.inuse");
-	in->tcp_tw = ctr(&c, "sockstat.TCP.tw");
-	in->tcp_orphan = ctr(&c, "sockstat.TCP.orphan");
-	in->tw_overflow = ctr(&c, "TcpExt.TCPTimeWaitOverflow");
-	in->tw_recycled = ctr(&c, "TcpExt.TWRecycled");
-	counters_free(&c);
-	return in->port_lo == UNSET ? -EIO : 0;
+	if (o && o->interval > 0) {
+		sample_twice(in, o->interval);
+	} else {
+		struct counters c = { 0 };
+
+		counters_read(&c, NULL);
+		from_counters(in, &c);
+		counters_free(&c);
+	}
+	if (in->port_lo == UNSET)
+		return -EIO;
+	if (o && o->sockets)
+		rc = census(in, o, &reserved, err);
+	return rc;
+}
+
+void audit_input_free(struct audit_input *in)
+{
+	if (in->have_sd)
+		sd_result_free(&in->sd);
+	in->have_sd = false;
 }

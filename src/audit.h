@@ -8,12 +8,13 @@
 #include "err.h"
 #include "plan.h"
 #include "profile.h"
+#include "sockdiag.h"
 
 /* Ordered so that the worst finding is the maximum; values = exit codes. */
 enum severity { SEV_OK = 0, SEV_WARNING = 1, SEV_CRITICAL = 2, SEV_UNKNOWN = 3 };
 
 struct finding {
-	const char *check;	/* stable id, e.g. "tw-reuse" */
+	char check[24];		/* stable id, e.g. "tw-reuse" */
 	enum severity sev;
 	char summary[256];
 	char evidence[512];
@@ -35,6 +36,26 @@ struct audit_input {
 	/* drift against a profile, or NULL */
 	const struct plan *drift;
 	struct audit_cfg cfg;
+
+	/* socket census (NETLINK_SOCK_DIAG); have_sd false when not taken */
+	bool have_sd;
+	struct sd_result sd;
+	/* more kernel evidence; UNSET where the kernel has no such counter */
+	long long tw_entered, paws_active, active_opens, attempt_fails;
+	long ct_count, ct_max;		/* conntrack, when loaded */
+	long long ct_insert_failed, ct_drop, ct_early_drop;
+	/* per-second rates over `interval` seconds (two samples); 0: none */
+	double interval;
+	double rate_active_opens, rate_tw_entered, rate_attempt_fails,
+	       rate_tw_recycled, rate_ct_insert_failed, rate_ct_drop;
+};
+
+/* What audit_gather collects beyond the settings. */
+struct audit_opts {
+	bool sockets;		/* take the socket census */
+	bool processes;		/* ... and map sockets to processes/cgroups */
+	double interval;	/* > 0: two samples this far apart */
+	unsigned top;		/* cgroups resolved to paths */
 };
 
 struct audit_report {
@@ -43,11 +64,27 @@ struct audit_report {
 	enum severity worst;
 };
 
-/* Read the settings and counters of this network namespace. */
-int audit_gather(struct audit_input *in, struct err *err);
+/* Read the settings, counters and sockets of this network namespace. */
+int audit_gather(struct audit_input *in, const struct audit_opts *o,
+		 struct err *err);
+void audit_input_free(struct audit_input *in);
 
 /* Pure: input -> findings. */
 void audit_evaluate(const struct audit_input *in, struct audit_report *r);
+
+/* The socket-level checks, appended to r by audit_evaluate. */
+void audit_socket_checks(const struct audit_input *in, struct audit_report *r);
+struct finding *audit_add(struct audit_report *r, const char *check,
+			  enum severity sev);
+
+/* Capacity of one destination: the census's P_eff, else range - reserved. */
+long audit_capacity(const struct audit_input *in);
+/* New connections/s one destination sustains (reuse counted if it applies). */
+double audit_sustainable_rate(const struct audit_input *in,
+			      const struct sd_dest *d);
+/* "10.0.0.1" / "[2001:db8::1]"; buf >= 48 bytes. */
+const char *audit_addr(uint8_t family, const uint8_t *addr, char *buf,
+		       size_t len, bool brackets);
 
 const char *severity_name(enum severity s);
 long audit_effective_ports(const struct audit_input *in);

@@ -39,6 +39,11 @@ int cmd_diff(int argc, char **argv, const struct gopts *g);
 int cmd_apply(int argc, char **argv, const struct gopts *g);
 int cmd_rollback(int argc, char **argv, const struct gopts *g);
 int cmd_snapshots(int argc, char **argv, const struct gopts *g);
+int cmd_watch(int argc, char **argv, const struct gopts *g);
+
+/* Option values shared by audit and watch; 0 or -1. */
+int parse_seconds(const char *s, double *out);
+int parse_top(const char *s, unsigned *out);
 
 /* Run an apply-like transaction, print its report, pick the exit code. */
 int txn_command(struct txn *t, enum format fmt, bool detailed);

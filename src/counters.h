@@ -3,7 +3,9 @@
 #define PORTTUNE_COUNTERS_H
 
 /*
- * Kernel counters of this network namespace by name:
+ * What /proc says about this network namespace.
+ *
+ * Counters by name:
  *   /proc/net/netstat, /proc/net/snmp  "TcpExt.TW", "Tcp.ActiveOpens", ...
  *   /proc/net/sockstat{,6}             "sockstat.TCP.tw", "sockstat6.TCP6.inuse"
  *   nf_conntrack_count/_max            "conntrack.count", "conntrack.max"

@@ -20,8 +20,11 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{ "audit", cmd_audit, "[--profile FILE] [--format text|json|prometheus]",
+	{ "audit", cmd_audit, "[--profile FILE] [--format text|json|prometheus] "
+	  "[--interval S] [--processes] [--top N] [--no-sockets]",
 	  "diagnose ephemeral-port exhaustion and the settings behind it" },
+	{ "watch", cmd_watch, "[--interval S] [--top N] [--count N]",
+	  "refresh the key figures and top destinations until interrupted" },
 	{ "diff", cmd_diff, "--profile FILE [--format text|json]",
 	  "show how this host differs from a profile" },
 	{ "apply", cmd_apply, "--profile FILE [--dry-run] [--format text|json] "

@@ -147,57 +147,73 @@ int sysctl_parse_range(const char *v, long *lo, long *hi)
 	return 0;
 }
 
-int sysctl_portlist_parse(const char *v, unsigned char bits[65536 / 8],
-			  struct err *err)
+unsigned portset_count(const struct portset *s, unsigned lo, unsigned hi)
 {
-	char buf[SYSCTL_VALUE_MAX], *save = NULL, *tok;
+	unsigned n = 0;
 
-	memset(bits, 0, 65536 / 8);
-	sysctl_norm_ws(v, buf, sizeof(buf));
-	for (tok = strtok_r(buf, ", ", &save); tok;
-	     tok = strtok_r(NULL, ", ", &save)) {
-		char *dash = strchr(tok, '-');
-		long lo, hi;
-
-		if (dash)
-			*dash = '\0';
-		if (parse_long(tok, &lo) || (dash && parse_long(dash + 1, &hi)))
-			return err_set(err, -EINVAL, "'%s' is not a port or "
-				       "port range (use e.g. 8080,9000-9100)",
-				       tok);
-		if (!dash)
-			hi = lo;
-		if (lo < 0 || hi > 65535 || lo > hi)
-			return err_set(err, -EINVAL, "%ld-%ld is outside "
-				       "0-65535 or reversed", lo, hi);
-		for (long p = lo; p <= hi; p++)
-			bits[p / 8] |= 1u << (p % 8);
-	}
-	return 0;
+	for (unsigned p = lo; p <= hi && p < 65536; p++)
+		n += portset_has(s, p);
+	return n;
 }
 
-static bool bit(const unsigned char *bits, long p)
+static int bad_entry(struct err *err, const char *p)
 {
-	return bits[p / 8] & (1u << (p % 8));
+	return err_set(err, -EINVAL, "'%.*s' is not a port or port range "
+		       "(use e.g. 8080,9000-9100)", (int)strcspn(p, ","), p);
+}
+
+int sysctl_portlist_parse(const char *v, struct portset *set, struct err *err)
+{
+	const char *p = v + strspn(v, " \t\n");
+
+	memset(set, 0, sizeof(*set));
+	while (*p) {
+		const char *entry = p;
+		char *end;
+		long lo, hi;
+
+		if (!isdigit((unsigned char)*p))
+			return bad_entry(err, entry);
+		lo = hi = strtol(p, &end, 10);
+		p = end;
+		if (*p == '-') {
+			if (!isdigit((unsigned char)p[1]))
+				return bad_entry(err, entry);
+			hi = strtol(p + 1, &end, 10);
+			p = end;
+		}
+		if (lo > 65535 || hi > 65535 || lo > hi)
+			return err_set(err, -EINVAL, "%ld-%ld is outside 0-65535 "
+				       "or reversed", lo, hi);
+		for (long port = lo; port <= hi; port++)
+			portset_add(set, port);
+		p += strspn(p, " \t\n");
+		if (*p == ',' && p[1 + strspn(p + 1, " \t\n")] &&
+		    p[1 + strspn(p + 1, " \t\n")] != ',')
+			p += 1 + strspn(p + 1, " \t\n");
+		else if (*p)
+			return bad_entry(err, entry);
+	}
+	return 0;
 }
 
 /* The kernel's own form: sorted, merged ranges. */
 static int norm_portlist(const char *v, char *out, size_t outlen,
 			 struct err *err, const char *key)
 {
-	static unsigned char bits[65536 / 8];
+	static struct portset set;
 	size_t o = 0;
 
-	if (sysctl_portlist_parse(v, bits, err))
+	if (sysctl_portlist_parse(v, &set, err))
 		return err_prefix(err, "%s", key);
 	out[0] = '\0';
 	for (long p = 0; p < 65536; p++) {
 		long q = p;
 		int n;
 
-		if (!bit(bits, p))
+		if (!portset_has(&set, p))
 			continue;
-		while (q + 1 < 65536 && bit(bits, q + 1))
+		while (q + 1 < 65536 && portset_has(&set, q + 1))
 			q++;
 		n = q > p ? snprintf(out + o, outlen - o, "%s%ld-%ld",
 				     o ? "," : "", p, q)

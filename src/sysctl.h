@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "err.h"
 
@@ -42,9 +43,25 @@ int sysctl_write(const char *key, const char *val, struct err *err);
 /* Whether the key exists and is writable; suggests a sibling when absent. */
 int sysctl_probe(const char *key, struct err *err);
 
-/* ip_local_reserved_ports syntax ("8080,9000-9100") into a bitmap; pure. */
-int sysctl_portlist_parse(const char *v, unsigned char bits[65536 / 8],
-			  struct err *err);
+/* A set of ports 0..65535. */
+struct portset {
+	uint64_t w[65536 / 64];
+};
+
+static inline void portset_add(struct portset *s, unsigned port)
+{
+	s->w[(port & 0xffff) / 64] |= 1ULL << (port % 64);
+}
+
+static inline bool portset_has(const struct portset *s, unsigned port)
+{
+	return s->w[(port & 0xffff) / 64] >> (port % 64) & 1;
+}
+
+unsigned portset_count(const struct portset *s, unsigned lo, unsigned hi);
+
+/* ip_local_reserved_ports syntax ("8080,9000-9100", empty) -> set; pure. */
+int sysctl_portlist_parse(const char *v, struct portset *set, struct err *err);
 
 /* Parse "a b" into two ints; pure. */
 int sysctl_parse_range(const char *v, long *lo, long *hi);

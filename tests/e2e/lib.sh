@@ -5,7 +5,8 @@
 e2e_setup() {
 	WORK=$(mktemp -d /tmp/porttune-e2e.XXXXXX)
 	STATE=$WORK/state
-	trap 'rm -rf "$WORK"' EXIT
+	BG_PIDS=""
+	trap 'for p in $BG_PIDS; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"' EXIT
 	ip link set lo up
 }
 
@@ -68,4 +69,22 @@ state_of_sysctls() {
 
 snapshot_count() {
 	ls "$STATE/snapshots" 2>/dev/null | grep -c '\.ini$' || true
+}
+
+# loadgen NAME ARGS...: start the load generator in the background, wait for
+# its "ready" line; its pid is in $LG_PID and its output in $WORK/NAME.
+loadgen() {
+	name=$1
+	shift
+	"$LOADGEN" "$@" > "$WORK/$name" 2>&1 &
+	LG_PID=$!
+	BG_PIDS="$BG_PIDS $LG_PID"
+	for _ in $(seq 100); do
+		grep -q '^ready' "$WORK/$name" && return 0
+		kill -0 "$LG_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	grep -q '^ready' "$WORK/$name" && return 0
+	cat "$WORK/$name" >&2
+	fail "loadgen $* did not get ready"
 }

@@ -105,16 +105,23 @@ static void ranges_and_limits(void **state)
 				      sizeof(n), NULL, 0, NULL), -EINVAL);
 }
 
-static void portlist_bitmap(void **state)
+static void portlist_set(void **state)
 {
-	static unsigned char bits[65536 / 8];
+	static const char *const bad[] = { "9002-9000", "abc", "70000", "1,,2",
+					   "5-", "1 2", "1,", "-3" };
+	static struct portset s;
+	struct err e = { 0 };
 
 	(void)state;
-	assert_int_equal(sysctl_portlist_parse("5-7,65535", bits, NULL), 0);
-	assert_true(bits[0] & (1 << 5) && bits[0] & (1 << 7));
-	assert_false(bits[1] & 1);
-	assert_true(bits[8191] & 0x80);
-	assert_int_equal(sysctl_portlist_parse("7-5", bits, NULL), -EINVAL);
+	assert_int_equal(sysctl_portlist_parse("5-7, 65535\n", &s, NULL), 0);
+	assert_true(portset_has(&s, 5) && portset_has(&s, 7));
+	assert_false(portset_has(&s, 8));
+	assert_true(portset_has(&s, 65535));
+	assert_int_equal(portset_count(&s, 0, 65535), 4);
+	assert_int_equal(sysctl_portlist_parse("\n", &s, NULL), 0);
+	assert_int_equal(portset_count(&s, 0, 65535), 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+		assert_int_equal(sysctl_portlist_parse(bad[i], &s, &e), -EINVAL);
 }
 
 static void reads_the_real_kernel(void **state)
@@ -150,7 +157,7 @@ int main(void)
 		cmocka_unit_test(values_are_normalised),
 		cmocka_unit_test(parity_warning),
 		cmocka_unit_test(ranges_and_limits),
-		cmocka_unit_test(portlist_bitmap),
+		cmocka_unit_test(portlist_set),
 		cmocka_unit_test(reads_the_real_kernel),
 		cmocka_unit_test(probe_suggests_a_sibling),
 	};

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* porttune watch: the key figures and top destinations, refreshed in place. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "audit_render.h"
+#include "cmd.h"
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: porttune watch [--interval SECONDS] [--top N] "
+		"[--count N]\n");
+}
+
+/* One screen: counters sampled over the interval, then the census. */
+static int frame(const struct audit_opts *o, bool tty, unsigned n)
+{
+	struct audit_input in = { .cfg = { 0.5, 0.8 } };
+	struct audit_report r;
+	struct err e = { 0 };
+	char when[32];
+	time_t now;
+	int rc = audit_gather(&in, o, &e);
+
+	if (stop)
+		return 0;
+	now = time(NULL);
+	strftime(when, sizeof(when), "%H:%M:%S", localtime(&now));
+	if (tty)
+		fputs("\033[H\033[2J", stdout);
+	if (rc) {
+		pt_error("watch: %s", e.msg);
+		return rc;
+	}
+	audit_evaluate(&in, &r);
+	printf("porttune watch  %s  refresh %u  every %.1f s  status %s\n\n",
+	       when, n, o->interval, severity_name(r.worst));
+	printf("%.1f connects/s, %.1f entering TIME_WAIT/s, %.1f TIME_WAIT "
+	       "reuses/s, %.1f failed connects/s\n", in.rate_active_opens,
+	       in.rate_tw_entered, in.rate_tw_recycled, in.rate_attempt_fails);
+	audit_print_census(stdout, &in);
+	printf("\n");
+	audit_print_destinations(stdout, &in, o->top);
+	fflush(stdout);
+	audit_report_free(&r);
+	audit_input_free(&in);
+	return 0;
+}
+
+int cmd_watch(int argc, char **argv, const struct gopts *g)
+{
+	static const struct option opts[] = {
+		{ "interval", required_argument, NULL, 'i' },
+		{ "top", required_argument, NULL, 't' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct audit_opts o = { .sockets = true, .top = 10, .interval = 2 };
+	struct sigaction sa = { .sa_handler = on_signal };
+	unsigned count = 0;
+	int c, rc = 0;
+
+	(void)g;
+	while ((c = getopt_long(argc, argv, "i:t:c:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			if (!parse_seconds(optarg, &o.interval))
+				break;
+			pt_error("watch: --interval: '%s' is not a number of "
+				 "seconds (0-3600)", optarg);
+			return EXIT_USAGE;
+		case 't':
+			if (!parse_top(optarg, &o.top))
+				break;
+			pt_error("watch: --top: '%s' is not a count", optarg);
+			return EXIT_USAGE;
+		case 'c':
+			if (!parse_top(optarg, &count))
+				break;
+			pt_error("watch: --count: '%s' is not a count", optarg);
+			return EXIT_USAGE;
+		case 'h':
+			usage(stdout);
+			return finish_stdout(EXIT_OK);
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	/* no SA_RESTART: the interval's sleep ends at once on Ctrl-C */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	for (unsigned n = 1; !stop && !rc && (!count || n <= count); n++)
+		rc = frame(&o, isatty(STDOUT_FILENO), n);
+	return finish_stdout(rc ? 1 : EXIT_OK);
+}

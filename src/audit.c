@@ -59,14 +59,14 @@ static bool check_range(const struct audit_input *in, struct finding *f)
 		 in->port_lo, in->port_hi);
 	snprintf(f->evidence, sizeof(f->evidence),
 		 "%ld in range, %ld reserved; without TIME_WAIT reuse one "
-		 "destination sustains about %ld new connections/s (%ld ports "
+		 "destination sustains about %.0f new connections/s (%ld ports "
 		 "/ %d s TIME_WAIT)", in->port_hi - in->port_lo + 1,
 		 in->reserved_in_range > 0 ? in->reserved_in_range : 0,
-		 eff / TIME_WAIT_SECONDS, eff, TIME_WAIT_SECONDS);
+		 (double)eff / TIME_WAIT_SECONDS, eff, TIME_WAIT_SECONDS);
 	if (f->sev != SEV_OK)
 		snprintf(f->remedy, sizeof(f->remedy),
 			 "widen it, e.g. net.ipv4.ip_local_port_range = 10240 "
-			 "65000, and keep listening services out of it with "
+			 "65001, and keep listening services out of it with "
 			 "net.ipv4.ip_local_reserved_ports");
 	return true;
 }

@@ -156,16 +156,17 @@ static void check_local(const struct audit_input *in, struct audit_report *r)
 		    (!worst || in->sd.local[i].ports > worst->ports))
 			worst = &in->sd.local[i];
 	ratio = cap > 0 ? (double)in->sd.tcp_ports_used / cap : 0;
-	f = audit_add(r, "bind-capacity", ratio >= in->cfg.crit_ratio
-		      ? SEV_CRITICAL : ratio >= in->cfg.warn_ratio
+	/* the dump cannot tell a bind()-first socket apart: warn, no more */
+	f = audit_add(r, "bind-capacity", ratio >= in->cfg.warn_ratio
 		      ? SEV_WARNING : SEV_OK);
 	snprintf(f->summary, sizeof(f->summary),
 		 "%u distinct local ports in use by TCP (%.0f%% of %ld)",
 		 in->sd.tcp_ports_used, 100 * ratio, cap);
 	snprintf(f->evidence, sizeof(f->evidence),
-		 "a bind() to port 0 before connect() needs a port no other "
-		 "socket uses and fails with EADDRINUSE once these run out; "
-		 "plain connect() shares ports across destinations");
+		 "matters if the application calls bind() to port 0 before "
+		 "connect(): that needs a port no other socket uses and fails "
+		 "with EADDRINUSE once these run out; plain connect() shares "
+		 "ports across destinations");
 	if (f->sev)
 		snprintf(f->remedy, sizeof(f->remedy),
 			 "set IP_BIND_ADDRESS_NO_PORT before bind() so the "

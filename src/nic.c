@@ -99,24 +99,16 @@ int nic_key_check(const char *key, const char *value, char *norm,
 
 	if (area < 0 || !*name)
 		return suggest_key(key, msg, msglen);
-	if (area == ETH_FEATURES) {
-		if (!eth_feature_token_valid(name)) {
-			snprintf(msg, msglen, "%s: '%s' is not an ethtool "
-				 "feature name", key, name);
-			return -EINVAL;
-		}
-		if (!onoff) {
-			snprintf(msg, msglen, "%s: '%s' is not on or off", key,
-				 value);
-			return -EINVAL;
-		}
-		snprintf(norm, normlen, "%s", value);
-		return 0;
+	if (area == ETH_FEATURES && !eth_feature_token_valid(name)) {
+		snprintf(msg, msglen, "%s: '%s' is not an ethtool feature name",
+			 key, name);
+		return -EINVAL;
 	}
-	p = eth_param_find(area, name);
-	if (!p)
+	p = area == ETH_FEATURES ? NULL : eth_param_find(area, name);
+	if (area != ETH_FEATURES && !p)
 		return suggest_key(key, msg, msglen);
-	if (p->type == ETH_BOOL) {
+	/* offloads and the u8 coalesce flags are switches */
+	if (!p || p->type == ETH_BOOL) {
 		if (!onoff) {
 			snprintf(msg, msglen, "%s: '%s' is not on or off", key,
 				 value);

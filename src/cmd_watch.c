@@ -35,14 +35,17 @@ static int frame(const struct audit_opts *o, bool tty, unsigned n)
 	time_t now;
 	int rc = audit_gather(&in, o, &e);
 
-	if (stop)
+	if (stop) {
+		audit_input_free(&in);
 		return 0;
+	}
 	now = time(NULL);
 	strftime(when, sizeof(when), "%H:%M:%S", localtime(&now));
 	if (tty)
 		fputs("\033[H\033[2J", stdout);
 	if (rc) {
 		pt_error("watch: %s", e.msg);
+		audit_input_free(&in);
 		return rc;
 	}
 	audit_evaluate(&in, &r);

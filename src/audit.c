@@ -53,7 +53,8 @@ static bool check_range(const struct audit_input *in, struct finding *f)
 		return true;
 	}
 	/* size alone is a warning; occupancy (the destinations) is critical */
-	f->sev = eff < SMALL_RANGE ? SEV_WARNING : SEV_OK;
+	f->sev = eff <= 0 ? SEV_CRITICAL : eff < SMALL_RANGE ? SEV_WARNING
+							     : SEV_OK;
 	snprintf(f->summary, sizeof(f->summary),
 		 "%ld usable ephemeral ports per destination (%ld-%ld)", eff,
 		 in->port_lo, in->port_hi);

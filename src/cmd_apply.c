@@ -103,7 +103,7 @@ int txn_command(struct txn *t, enum format fmt, bool detailed)
 	}
 	profile_print_diags(&t->prof);
 	plan_print_diags(&t->plan);
-	if (st == TXN_FAILED && t->snapshot_written) {
+	if (st == TXN_FAILED && t->failed) {
 		size_t rev = plan_count(&t->plan, CS_REVERTED);
 
 		pt_error("%s failed: %s", t->command, e.msg);
@@ -140,7 +140,7 @@ int cmd_apply(int argc, char **argv, const struct gopts *g)
 	};
 	struct txn t = { .state_dir = g->state_dir, .command = "apply" };
 	enum format fmt = FMT_TEXT;
-	bool detailed = false;
+	bool detailed = false, bad = false;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "p:nf:h", opts, NULL)) != -1) {
@@ -162,16 +162,18 @@ int cmd_apply(int argc, char **argv, const struct gopts *g)
 				break;
 			pt_error("apply: --format: '%s' is not text or json",
 				 optarg);
-			return EXIT_APPLY_BAD_INPUT;
+			bad = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return finish_stdout(EXIT_OK);
 		default:
-			usage(stderr);
-			return EXIT_APPLY_BAD_INPUT;
+			bad = true;
+			break;
 		}
 	}
-	if (!t.profile_path || optind < argc) {
+	/* decided after every option: --detailed-exitcodes may come last */
+	if (bad || !t.profile_path || optind < argc) {
 		usage(stderr);
 		return detailed ? EXIT_DETAILED_FAILED : EXIT_APPLY_BAD_INPUT;
 	}

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* porttune rollback: apply a snapshot, through the same transaction. */
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 
 #include "cmd.h"
@@ -22,10 +23,8 @@ int cmd_rollback(int argc, char **argv, const struct gopts *g)
 	};
 	struct txn t = { .state_dir = g->state_dir, .command = "rollback" };
 	enum format fmt = FMT_TEXT;
-	bool detailed = false;
+	bool detailed = false, bad = false;
 	const char *which = "latest";
-	static char path[1024];
-	struct err e = { 0 };
 	int c;
 
 	while ((c = getopt_long(argc, argv, "nf:h", opts, NULL)) != -1) {
@@ -41,25 +40,25 @@ int cmd_rollback(int argc, char **argv, const struct gopts *g)
 				break;
 			pt_error("rollback: --format: '%s' is not text or json",
 				 optarg);
-			return EXIT_APPLY_BAD_INPUT;
+			bad = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return finish_stdout(EXIT_OK);
 		default:
-			usage(stderr);
-			return EXIT_APPLY_BAD_INPUT;
+			bad = true;
+			break;
 		}
 	}
 	if (optind < argc)
 		which = argv[optind++];
-	if (optind < argc) {
+	/* decided after every option: --detailed-exitcodes may come last */
+	if (bad || optind < argc) {
 		usage(stderr);
-		return EXIT_APPLY_BAD_INPUT;
-	}
-	if (snapshot_find(g->state_dir, which, path, sizeof(path), &e)) {
-		pt_error("rollback: %s", e.msg);
 		return detailed ? EXIT_DETAILED_FAILED : EXIT_APPLY_BAD_INPUT;
 	}
-	t.profile_path = path;
+	/* resolved under the lock, so a concurrent apply cannot slip in */
+	t.snapshot = which;
+	t.profile_path = which;
 	return txn_command(&t, fmt, detailed);
 }

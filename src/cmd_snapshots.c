@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* porttune snapshots [list | show ID] */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -31,7 +32,7 @@ static int list(const struct gopts *g)
 
 static int show(const struct gopts *g, const char *which)
 {
-	char path[1024], buf[4096];
+	char path[PATH_MAX], buf[4096];
 	struct err e = { 0 };
 	size_t n;
 	FILE *f;

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -23,6 +24,10 @@ int err_prefix(struct err *e, const char *fmt, ...)
 	char head[256], old[sizeof(e->msg)];
 	va_list ap;
 
+	/* only called on error paths: a caller that passed no err still
+	 * gets a failure back */
+	if (!e)
+		return -EIO;
 	va_start(ap, fmt);
 	vsnprintf(head, sizeof(head), fmt, ap);
 	va_end(ap);

@@ -18,7 +18,8 @@ struct err {
 int err_set(struct err *e, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Prefix an existing message with "CONTEXT: "; returns e->code. */
+/* Prefix an existing message with "CONTEXT: "; returns e->code (-EIO
+ * when e is NULL). */
 int err_prefix(struct err *e, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

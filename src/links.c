@@ -125,5 +125,8 @@ bool links_match(const struct link *l, const char *selector)
 {
 	if (!strncmp(selector, "driver=", 7))
 		return l->driver[0] && fnmatch(selector + 7, l->driver, 0) == 0;
+	/* exact, for snapshots: an interface name may hold glob characters */
+	if (!strncmp(selector, "name=", 5))
+		return !strcmp(selector + 5, l->name);
 	return fnmatch(selector, l->name, 0) == 0;
 }

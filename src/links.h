@@ -29,7 +29,8 @@ int links_driver(const char *ifname, char *buf, size_t len);
 
 /*
  * A [nic SELECTOR] section matches: "driver=GLOB" on the driver name,
- * anything else a shell glob on the interface name.
+ * "name=NAME" exactly that interface, anything else a shell glob on the
+ * interface name.
  */
 bool links_match(const struct link *l, const char *selector);
 

@@ -27,11 +27,11 @@ static const struct command commands[] = {
 	  "refresh the key figures and top destinations until interrupted" },
 	{ "diff", cmd_diff, "--profile FILE [--format text|json]",
 	  "show how this host differs from a profile" },
-	{ "apply", cmd_apply, "--profile FILE [--dry-run] [--format text|json] "
-	  "[--detailed-exitcodes]",
+	{ "apply", cmd_apply, "--profile FILE [--dry-run] [--strict] "
+	  "[--format text|json] [--detailed-exitcodes]",
 	  "make the host match a profile, snapshot first" },
 	{ "rollback", cmd_rollback, "[SNAPSHOT|latest] [--dry-run] "
-	  "[--format text|json]",
+	  "[--format text|json] [--detailed-exitcodes]",
 	  "restore the values a snapshot recorded" },
 	{ "snapshots", cmd_snapshots, "[list | show SNAPSHOT]",
 	  "list or show rollback snapshots" },
@@ -100,10 +100,15 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++) {
+		char who[64];
+
 		if (strcmp(argv[optind], commands[i].name))
 			continue;
 		argv += optind;
 		argc -= optind;
+		/* getopt names argv[0] in its messages: "porttune: apply: ..." */
+		snprintf(who, sizeof(who), "porttune: %s", commands[i].name);
+		argv[0] = who;
 		optind = 0;	/* glibc: 0 also resets getopt's internal state */
 		return commands[i].fn(argc, argv, &g);
 	}

@@ -265,11 +265,17 @@ static void plan_features(struct plan *plan, struct eth *eth,
 		if (wanted != active)
 			c->restore = strdup(onoff(wanted));
 		if (!strcmp(c->before, c->after))
-			c->status = CS_SAME;
+			/* in effect already; a request that disagrees would
+			 * surface once a feature it depends on changes */
+			c->status = wanted == active || eth_feature_fixed(d, b)
+				    ? CS_SAME : CS_PENDING;
 		else if (eth_feature_fixed(d, b))
 			c->status = CS_UNSUPPORTED;
 		else
 			c->status = CS_PENDING;
+		if (c->status == CS_PENDING && wanted != active)
+			plan_set_note(c, "requested %s, in effect %s",
+				      onoff(wanted), onoff(active));
 		if (c->status == CS_UNSUPPORTED)
 			plan_set_note(c, "fixed %s on this device (driver %s)",
 				      c->before, driver_of(l));
@@ -596,24 +602,30 @@ static int set_params(struct eth *eth, struct change *v, size_t n,
 		return vanished(err, v[0].dev);
 	if (rc)
 		return nic_error(err, v, n, area, revert);
+	/* the SET took: everything in it must be reverted on failure */
+	for (size_t i = 0; i < n && !revert; i++)
+		if (selected(&v[i], revert))
+			v[i].touched = true;
 	memset(&d, 0, sizeof(d));
 	rc = eth_dev_read(eth, v[0].ifindex, ETH_AREA_BIT(area), &d, err);
-	for (size_t i = 0, j = 0; i < n && !rc; i++) {
+	if (rc)
+		return rc;
+	for (size_t i = 0, j = 0; i < n; i++) {
 		const struct eth_param *p;
 		uint32_t now;
 
-		if (!selected(&v[i], revert))
+		if (revert ? !v[i].touched : !v[i].touched ||
+		    v[i].status != CS_PENDING)
 			continue;
-		if (!revert)
-			v[i].touched = true;
 		p = ch[j++].param;
 		now = d.a[area].v[p->idx].value;
 		if (now == ch[j - 1].value)
 			continue;
-		/* drivers may clamp or round: say what the device took */
+		/* drivers may clamp or round: say what the device took; go on
+		 * so every mismatch is reported */
 		rc = err_set(err, -EIO, "%s: %s: asked for %s, the driver set "
-			     "%u", v[i].dev, v[i].key, target_value(&v[i], revert),
-			     now);
+			     "%u", v[i].dev, v[i].key,
+			     target_value(&v[i], revert), now);
 		if (!revert)
 			v[i].status = CS_FAILED;
 	}

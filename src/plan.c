@@ -142,6 +142,36 @@ static void check_port_floor(const struct profile *p, struct change *c)
 	}
 }
 
+static struct change *find_pending(struct plan *plan, const char *key)
+{
+	for (size_t i = 0; i < plan->n; i++)
+		if (plan->v[i].status == CS_PENDING &&
+		    !strcmp(plan->v[i].key, key))
+			return &plan->v[i];
+	return NULL;
+}
+
+/*
+ * The kernel keeps ip_unprivileged_port_start below the range's low end at
+ * every step: lower the floor before the range, raise it after.
+ */
+static void order_port_floor(struct plan *plan)
+{
+	struct change *f = find_pending(plan, "net.ipv4.ip_unprivileged_port_start");
+	struct change *r = find_pending(plan, "net.ipv4.ip_local_port_range");
+	bool lowering;
+
+	if (!f || !r || !f->before)
+		return;
+	lowering = strtol(f->after, NULL, 10) < strtol(f->before, NULL, 10);
+	if (lowering != (f < r)) {
+		struct change tmp = *f;
+
+		*f = *r;
+		*r = tmp;
+	}
+}
+
 static int sysctl_build(const struct profile *p, struct plan *plan,
 			struct err *err)
 {
@@ -169,6 +199,7 @@ static int sysctl_build(const struct profile *p, struct plan *plan,
 	for (size_t i = 0; i < plan->n; i++)
 		if (plan->v[i].target == T_SYSCTL)
 			check_port_floor(p, &plan->v[i]);
+	order_port_floor(plan);
 	return 0;
 }
 

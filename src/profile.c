@@ -193,6 +193,13 @@ static void on_sysctl(struct layer *l, const char *name, const char *value)
 		diag(l, true, l->line, "%s", e.msg);
 		return;
 	}
+	/* a snapshot holds what the kernel had, even values we would refuse */
+	if (l->own.nmeta) {
+		sysctl_norm_ws(value, norm, sizeof(norm));
+		kv_set(&l->own.sysctl, &l->own.nsysctl, key, norm, l->file,
+		       l->line);
+		return;
+	}
 	if (sysctl_check(key, value, norm, sizeof(norm), warn, sizeof(warn), &e)) {
 		diag(l, true, l->line, "%s", e.msg);
 		return;
@@ -295,8 +302,8 @@ static enum sect section_start(struct layer *l, const char *section)
 		s->match = xstrdup(arg);
 		s->file = l->file;
 		s->line = l->line;
-		if (!strcmp(arg, "driver="))
-			diag(l, true, l->line, "[nic driver=] needs a driver name");
+		if (!strcmp(arg, "driver=") || !strcmp(arg, "name="))
+			diag(l, true, l->line, "[nic %s] needs a name", arg);
 		return S_NIC;
 	}
 	if (!arg) {
@@ -361,10 +368,14 @@ static char *reader(char *str, int num, void *stream)
 	memcpy(str, start, len);
 	str[len] = '\n';
 	str[len + 1] = '\0';
-	/* Headers are ours: inih says nothing about a section with no keys. */
+	/* Headers are ours: inih says nothing about a section with no keys.
+	 * The last ']' before a comment ends it: names may hold ']'. */
 	hdr = str + strspn(str, " \t");
-	close = strchr(hdr, ']');
-	if (*hdr == '[' && close) {
+	close = strstr(hdr, " ;");
+	close = close ? close : hdr + strlen(hdr);
+	while (close > hdr && *close != ']')
+		close--;
+	if (*hdr == '[' && *close == ']') {
 		char name[256];
 		size_t lead = strspn(hdr + 1, " "), n = close - hdr - 1;
 

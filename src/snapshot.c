@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
+#include <limits.h>
 #include <unistd.h>
 
 #include "profile.h"
@@ -60,11 +61,15 @@ static int check_value(const struct change *c, struct err *err)
 	return 0;
 }
 
-/* Glob metacharacters in an interface name are escaped for fnmatch(). */
-static void escape_glob(struct buf *b, const char *name)
+/* Metadata is informational: one line, no control characters, bounded. */
+static void meta_line(struct buf *b, const char *key, const char *v)
 {
-	for (; *name; name++)
-		bprintf(b, "%s%c", strchr("*?[]\\", *name) ? "\\" : "", *name);
+	size_t n = strlen(v);
+
+	bprintf(b, "%s = %s", key, n > 150 ? "..." : "");
+	for (v += n > 150 ? n - 150 : 0; *v; v++)
+		bprintf(b, "%c", (unsigned char)*v < 0x20 ? '?' : *v);
+	bprintf(b, "\n");
 }
 
 int snapshot_render(const struct plan *plan, const struct snap_meta *m,
@@ -77,9 +82,12 @@ int snapshot_render(const struct plan *plan, const struct snap_meta *m,
 	bprintf(&b, "; porttune snapshot %u: values found before they were "
 		"changed.\n; Restore them with: porttune rollback %u\n\n",
 		m->id, m->id);
-	bprintf(&b, "[snapshot]\nid = %u\ncreated = %s\ncommand = %s\n"
-		"source = %s\nhost = %s\nkernel = %s\n", m->id, m->created,
-		m->command, m->source, m->host, m->kernel);
+	bprintf(&b, "[snapshot]\nid = %u\n", m->id);
+	meta_line(&b, "created", m->created);
+	meta_line(&b, "command", m->command);
+	meta_line(&b, "source", m->source);
+	meta_line(&b, "host", m->host);
+	meta_line(&b, "kernel", m->kernel);
 	for (size_t pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < plan->n; i++) {
 			const struct change *c = &plan->v[i];
@@ -96,9 +104,8 @@ int snapshot_render(const struct plan *plan, const struct snap_meta *m,
 				sysctl_open = true;
 			} else if (c->target == T_NIC &&
 				   (!dev || strcmp(dev, c->dev))) {
-				bprintf(&b, "\n[nic ");
-				escape_glob(&b, c->dev);
-				bprintf(&b, "]\n");
+				/* the exact device, whatever its name holds */
+				bprintf(&b, "\n[nic name=%s]\n", c->dev);
 				dev = c->dev;
 			}
 			bprintf(&b, "%s = %s\n", c->key,
@@ -108,6 +115,52 @@ int snapshot_render(const struct plan *plan, const struct snap_meta *m,
 	}
 	*text = b.s;
 	return 0;
+}
+
+static const char *stored(const struct profile *p, const struct change *c)
+{
+	char sel[64];
+
+	if (c->target == T_SYSCTL) {
+		for (size_t i = 0; i < p->nsysctl; i++)
+			if (!strcmp(p->sysctl[i].key, c->key))
+				return p->sysctl[i].value;
+		return NULL;
+	}
+	snprintf(sel, sizeof(sel), "name=%s", c->dev);
+	for (size_t s = 0; s < p->nnic; s++)
+		for (size_t i = 0; !strcmp(p->nic[s].match, sel) &&
+				   i < p->nic[s].nkv; i++)
+			if (!strcmp(p->nic[s].kv[i].key, c->key))
+				return p->nic[s].kv[i].value;
+	return NULL;
+}
+
+/*
+ * Read the snapshot back as rollback will and check that it restores every
+ * value: what cannot be undone must not be done.
+ */
+static int verify(const struct plan *plan, const char *text, struct err *err)
+{
+	struct profile p;
+	int rc = profile_parse(&p, "snapshot", text, NULL, NULL, err);
+
+	for (size_t i = 0; !rc && i < plan->n; i++) {
+		const struct change *c = &plan->v[i];
+		const char *want = change_restore_value(c), *got;
+
+		if (c->status != CS_PENDING)
+			continue;
+		got = stored(&p, c);
+		if (!got || strcmp(got, want ? want : ""))
+			rc = err_set(err, -EINVAL, "%s%s%s: the snapshot could "
+				     "not restore '%s'", c->dev ? c->dev : "",
+				     c->dev ? " " : "", c->key, want ? want : "");
+	}
+	if (p.nerrors)
+		err_prefix(err, "snapshot would not load");
+	profile_free(&p);
+	return rc;
 }
 
 void snapshot_meta_now(struct snap_meta *m, const char *command,
@@ -126,6 +179,26 @@ void snapshot_meta_now(struct snap_meta *m, const char *command,
 		snprintf(m->host, sizeof(m->host), "%s", u.nodename);
 		snprintf(m->kernel, sizeof(m->kernel), "%s", u.release);
 	}
+}
+
+/* snprintf() for paths: the state dir is bounded, so this never cuts. */
+__attribute__((format(printf, 3, 4)))
+static void pathf(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+}
+
+/* Every path below is the state dir plus a short name: bound it once. */
+static int check_state_dir(const char *dir, struct err *err)
+{
+	if (strlen(dir) > PATH_MAX - 64)
+		return err_set(err, -ENAMETOOLONG, "%.40s...: state directory "
+			       "name too long", dir);
+	return 0;
 }
 
 static int ensure_dir(const char *path, bool tighten, struct err *err)
@@ -148,11 +221,14 @@ static int ensure_dir(const char *path, bool tighten, struct err *err)
 static int snap_dir(const char *state_dir, char *dir, size_t len,
 		    struct err *err)
 {
-	int rc = ensure_dir(state_dir, false, err);
+	int rc = check_state_dir(state_dir, err);
+
+	if (!rc)
+		rc = ensure_dir(state_dir, false, err);
 
 	if (rc)
 		return rc;
-	snprintf(dir, len, "%s/snapshots", state_dir);
+	pathf(dir, len, "%s/snapshots", state_dir);
 	return ensure_dir(dir, true, err);
 }
 
@@ -220,11 +296,11 @@ static int write_all(int fd, const char *s, size_t n)
 
 static void prune(const char *dir, const unsigned *ids, size_t n)
 {
-	char path[1100];
+	char path[PATH_MAX];
 
 	/* n counts the one just written, which is not in ids */
 	for (size_t i = 0; i + SNAPSHOT_KEEP < n + 1 && i < n; i++) {
-		snprintf(path, sizeof(path), "%s/%06u.ini", dir, ids[i]);
+		pathf(path, sizeof(path), "%s/%06u.ini", dir, ids[i]);
 		unlink(path);
 	}
 }
@@ -233,7 +309,7 @@ int snapshot_write(const char *state_dir, const struct plan *plan,
 		   struct snap_meta *m, char *path, size_t pathlen,
 		   struct err *err)
 {
-	char dir[1024], tmp[1100];
+	char dir[PATH_MAX], tmp[PATH_MAX];
 	char *text = NULL;
 	unsigned *ids;
 	size_t n;
@@ -246,9 +322,11 @@ int snapshot_write(const char *state_dir, const struct plan *plan,
 		return rc;
 	m->id = n ? ids[n - 1] + 1 : 1;
 	rc = snapshot_render(plan, m, &text, err);
+	if (!rc)
+		rc = verify(plan, text, err);
 	if (rc)
 		goto out;
-	snprintf(tmp, sizeof(tmp), "%s/.tmp-XXXXXX", dir);
+	pathf(tmp, sizeof(tmp), "%s/.tmp-XXXXXX", dir);
 	fd = mkstemp(tmp);	/* mode 0600 */
 	if (fd < 0) {
 		rc = err_set(err, -errno, "%s: %s", dir, strerror(errno));
@@ -259,7 +337,7 @@ int snapshot_write(const char *state_dir, const struct plan *plan,
 		rc = -errno;
 	if (close(fd) && !rc)
 		rc = -errno;
-	snprintf(path, pathlen, "%s/%06u.ini", dir, m->id);
+	pathf(path, pathlen, "%s/%06u.ini", dir, m->id);
 	if (!rc && rename(tmp, path))
 		rc = -errno;
 	if (rc) {
@@ -312,11 +390,14 @@ static void fill_info(struct snap_info *si, const char *path, unsigned id)
 int snapshot_list(const char *state_dir, struct snap_info **v, size_t *n,
 		  struct err *err)
 {
-	char dir[1024], path[1100];
+	char dir[PATH_MAX], path[PATH_MAX];
 	unsigned *ids;
 	int rc;
 
-	snprintf(dir, sizeof(dir), "%s/snapshots", state_dir);
+	rc = check_state_dir(state_dir, err);
+	if (rc)
+		return rc;
+	pathf(dir, sizeof(dir), "%s/snapshots", state_dir);
 	rc = list_ids(dir, &ids, n, err);
 	if (rc)
 		return rc;
@@ -324,7 +405,7 @@ int snapshot_list(const char *state_dir, struct snap_info **v, size_t *n,
 	if (!*v)
 		abort();
 	for (size_t i = 0; i < *n; i++) {
-		snprintf(path, sizeof(path), "%s/%06u.ini", dir, ids[i]);
+		pathf(path, sizeof(path), "%s/%06u.ini", dir, ids[i]);
 		fill_info(&(*v)[i], path, ids[i]);
 	}
 	free(ids);
@@ -361,6 +442,14 @@ int snapshot_find(const char *state_dir, const char *which, char *path,
 		bool hit = id ? v[i].meta.id == id
 			      : !strcmp(v[i].meta.command, "apply");
 
+		/* never roll back past a snapshot nobody can read */
+		if (!id && !strcmp(v[i].meta.command, "damaged")) {
+			rc = err_set(err, -EINVAL, "snapshot %u is damaged "
+				     "(porttune snapshots show %u); name the "
+				     "snapshot to roll back", v[i].meta.id,
+				     v[i].meta.id);
+			break;
+		}
 		if (hit) {
 			snprintf(path, pathlen, "%s", v[i].path);
 			rc = 0;
@@ -373,12 +462,14 @@ int snapshot_find(const char *state_dir, const char *which, char *path,
 
 int state_lock(const char *state_dir, int *fd, struct err *err)
 {
-	char path[1100];
-	int rc = ensure_dir(state_dir, false, err);
+	char path[PATH_MAX];
+	int rc = check_state_dir(state_dir, err);
 
+	if (!rc)
+		rc = ensure_dir(state_dir, false, err);
 	if (rc)
 		return rc;
-	snprintf(path, sizeof(path), "%s/lock", state_dir);
+	pathf(path, sizeof(path), "%s/lock", state_dir);
 	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (*fd < 0)
 		return err_set(err, -errno, "%s: %s", path, strerror(errno));

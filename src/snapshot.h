@@ -2,6 +2,7 @@
 #ifndef PORTTUNE_SNAPSHOT_H
 #define PORTTUNE_SNAPSHOT_H
 
+#include <limits.h>
 #include <stddef.h>
 
 #include "err.h"
@@ -21,7 +22,7 @@ struct snap_meta {
 struct snap_info {
 	struct snap_meta meta;
 	size_t nsettings;
-	char path[1100];
+	char path[PATH_MAX];
 };
 
 /*

@@ -390,7 +390,7 @@ int sysctl_probe(const char *key, struct err *err)
 			return err_set(err, -EOPNOTSUPP,
 				       "%s: not in this kernel (needs Linux %s)",
 				       key, since);
-		if (suggest_sibling(path, sug, sizeof(sug))) {
+		if (strchr(key, '.') && suggest_sibling(path, sug, sizeof(sug))) {
 			char *dot = strrchr(key, '.');
 
 			return err_set(err, -ENOENT,

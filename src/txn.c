@@ -9,6 +9,12 @@ static enum txn_stage run_locked(struct txn *t, struct err *err)
 {
 	size_t bad;
 
+	if (t->snapshot) {
+		if (snapshot_find(t->state_dir, t->snapshot, t->source,
+				  sizeof(t->source), err))
+			return TXN_BAD_INPUT;
+		t->profile_path = t->source;
+	}
 	if (profile_load(&t->prof, t->profile_path, err))
 		return TXN_BAD_INPUT;
 	t->loaded = true;
@@ -36,6 +42,10 @@ static enum txn_stage run_locked(struct txn *t, struct err *err)
 		t->failed = true;
 		for (size_t i = 0; i < t->plan.n; i++)
 			t->revert_failed |= t->plan.v[i].touched;
+		/* all undone: the snapshot describes nothing in effect, and
+		 * "rollback latest" must reach the apply before this one */
+		if (!t->revert_failed && !unlink(t->snap_path))
+			t->snapshot_written = false;
 		return TXN_FAILED;
 	}
 	return TXN_OK;

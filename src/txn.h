@@ -2,6 +2,7 @@
 #ifndef PORTTUNE_TXN_H
 #define PORTTUNE_TXN_H
 
+#include <limits.h>
 #include <stdbool.h>
 
 #include "plan.h"
@@ -13,6 +14,8 @@ struct txn {
 	/* in */
 	const char *state_dir;
 	const char *profile_path;
+	const char *snapshot;	/* rollback: "latest" or an id, found under
+				   the lock into profile_path */
 	const char *command;	/* "apply" or "rollback", recorded in snapshots */
 	bool dry_run;
 	bool strict;		/* unsupported settings count as failures */
@@ -23,7 +26,8 @@ struct txn {
 	bool planned;		/* plan is valid */
 	bool snapshot_written;
 	struct snap_meta snap;
-	char snap_path[1024];
+	char snap_path[PATH_MAX];
+	char source[PATH_MAX];	/* the snapshot rollback applies */
 	bool failed;		/* a change failed (and what was done reverted) */
 	bool revert_failed;	/* ... and the revert did not fully work */
 };

@@ -76,7 +76,8 @@ test_time_wait_sockets_fill_a_destination_too() {
 
 test_listening_ports_inside_the_range_reduce_capacity() {
 	small_range
-	loadgen l --mode listen --count 1 --dst 127.0.0.1:40005 --hold 30
+	# a service listening on a port inside the range
+	loadgen l --listen 127.0.0.1:40010 --hold 30
 	run pt audit --format json
 	jq -e '.capacity.range == 20 and .capacity.held_by_listeners == 1 and
 	       .capacity.effective == 19' "$WORK/out" > /dev/null ||

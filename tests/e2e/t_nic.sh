@@ -391,19 +391,19 @@ test_nic_snapshot_records_kernel_feature_names() {
 	pt apply --profile "$WORK/nic.ini" > /dev/null
 	run pt snapshots show 1
 	expect_rc 0
-	expect_out '^\[nic v0\]$'
+	expect_out '^\[nic name=v0\]$'
 	expect_out '^offload.tx-tcp-segmentation = on$'
 	expect_out '^offload.tx-generic-segmentation = on$'
 	expect_out '^channels.rx = 1$'
-	expect_out '^\[nic t0\]$'
+	expect_out '^\[nic name=t0\]$'
 	expect_out '^coalesce.rx-frames = 0$'
 	# never aliases or bit numbers
 	if grep -Eq '^offload\.(tso|gso|lso|[0-9]+) ' "$WORK/out"; then
 		fail "snapshot has an alias or a bit number: $(cat "$WORK/out")"
 	fi
 	# each [nic] line is the section of the following settings
-	[ "$(sed -n '/^\[nic v0\]/,/^$/p' "$WORK/out" |
-	     grep -c '^offload.tx-tcp')" -ge 4 ] || fail "tso bits not under [nic v0]"
+	[ "$(sed -n '/^\[nic name=v0\]/,/^$/p' "$WORK/out" |
+	     grep -c '^offload.tx-tcp')" -ge 4 ] || fail "tso bits not under [nic name=v0]"
 }
 
 # reject_nic FILE PATTERN: apply and diff exit 2, say PATTERN, change nothing

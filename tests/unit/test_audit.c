@@ -93,6 +93,18 @@ static void reserved_ports_shrink_the_range(void **state)
 	audit_report_free(&r);
 }
 
+static void no_usable_port_is_critical(void **state)
+{
+	struct audit_input in = healthy();
+	struct audit_report r;
+
+	(void)state;
+	in.reserved_in_range = 28232;
+	audit_evaluate(&in, &r);
+	assert_int_equal(get(&r, "port-range")->sev, SEV_CRITICAL);
+	audit_report_free(&r);
+}
+
 static void reuse_without_timestamps_warns(void **state)
 {
 	struct audit_input in = healthy();
@@ -196,6 +208,7 @@ int main(void)
 		cmocka_unit_test(small_range_is_a_warning),
 		cmocka_unit_test(same_parity_ends_warn),
 		cmocka_unit_test(reserved_ports_shrink_the_range),
+		cmocka_unit_test(no_usable_port_is_critical),
 		cmocka_unit_test(reuse_without_timestamps_warns),
 		cmocka_unit_test(loopback_only_reuse_warns_under_pressure),
 		cmocka_unit_test(fin_timeout_myth_is_called_out),

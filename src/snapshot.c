@@ -117,42 +117,37 @@ int snapshot_render(const struct plan *plan, const struct snap_meta *m,
 	return 0;
 }
 
-static const char *stored(const struct profile *p, const struct change *c)
-{
-	char sel[64];
-
-	if (c->target == T_SYSCTL) {
-		for (size_t i = 0; i < p->nsysctl; i++)
-			if (!strcmp(p->sysctl[i].key, c->key))
-				return p->sysctl[i].value;
-		return NULL;
-	}
-	snprintf(sel, sizeof(sel), "name=%s", c->dev);
-	for (size_t s = 0; s < p->nnic; s++)
-		for (size_t i = 0; !strcmp(p->nic[s].match, sel) &&
-				   i < p->nic[s].nkv; i++)
-			if (!strcmp(p->nic[s].kv[i].key, c->key))
-				return p->nic[s].kv[i].value;
-	return NULL;
-}
-
 /*
  * Read the snapshot back as rollback will and check that it restores every
- * value: what cannot be undone must not be done.
+ * value: what cannot be undone must not be done. The rendering keeps plan
+ * order, so one walk over both suffices.
  */
 static int verify(const struct plan *plan, const char *text, struct err *err)
 {
 	struct profile p;
 	int rc = profile_parse(&p, "snapshot", text, NULL, NULL, err);
+	size_t sy = 0, sec = 0, kv = 0;
 
 	for (size_t i = 0; !rc && i < plan->n; i++) {
 		const struct change *c = &plan->v[i];
-		const char *want = change_restore_value(c), *got;
+		const char *want = change_restore_value(c);
+		const struct pkv *got = NULL;
 
 		if (c->status != CS_PENDING)
 			continue;
-		got = stored(&p, c);
-		if (!got || strcmp(got, want ? want : ""))
+		if (c->target == T_SYSCTL) {
+			got = sy < p.nsysctl ? &p.sysctl[sy++] : NULL;
+		} else {
+			while (sec < p.nnic && kv == p.nic[sec].nkv) {
+				sec++;
+				kv = 0;
+			}
+			if (sec < p.nnic && !strncmp(p.nic[sec].match, "name=", 5) &&
+			    !strcmp(p.nic[sec].match + 5, c->dev))
+				got = &p.nic[sec].kv[kv++];
+		}
+		if (!got || strcmp(got->key, c->key) ||
+		    strcmp(got->value, want ? want : ""))
 			rc = err_set(err, -EINVAL, "%s%s%s: the snapshot could "
 				     "not restore '%s'", c->dev ? c->dev : "",
 				     c->dev ? " " : "", c->key, want ? want : "");

@@ -91,6 +91,39 @@ static void unstorable_value_is_refused(void **state)
 	plan_free(&plan);
 }
 
+static char *tmpdir(void);
+
+static void snapshot_that_would_not_restore_is_not_written(void **state)
+{
+	char *dir = tmpdir(), path[4096], cmd[4200];
+	struct snap_meta m;
+	struct plan plan = { 0 };
+	struct change *c;
+	struct err e = { 0 };
+	struct snap_info *v;
+	size_t n;
+
+	(void)state;
+	/* longer than a profile line may be: rollback could not read it */
+	c = plan_add(&plan, T_SYSCTL, NULL, "net.ipv4.ip_local_reserved_ports",
+		     "", "x.ini", 1);
+	c->before = malloc(400);
+	memset(c->before, '7', 399);
+	c->before[399] = '\0';
+	c->status = CS_PENDING;
+	snapshot_meta_now(&m, "apply", "x.ini");
+	assert_int_equal(snapshot_write(dir, &plan, &m, path, sizeof(path), &e),
+			 -EINVAL);
+	assert_non_null(strstr(e.msg, "snapshot would not load"));
+	assert_int_equal(snapshot_list(dir, &v, &n, NULL), 0);
+	assert_int_equal(n, 0);
+	free(v);
+	plan_free(&plan);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	free(dir);
+}
+
 static char *tmpdir(void)
 {
 	char tmpl[] = "/tmp/porttune-unit.XXXXXX";
@@ -191,6 +224,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(snapshot_is_a_profile_of_the_before_values),
 		cmocka_unit_test(unstorable_value_is_refused),
+		cmocka_unit_test(snapshot_that_would_not_restore_is_not_written),
 		cmocka_unit_test(writes_private_atomic_generations),
 		cmocka_unit_test(old_generations_are_pruned),
 		cmocka_unit_test(lock_is_exclusive),

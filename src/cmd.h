@@ -45,6 +45,17 @@ int cmd_watch(int argc, char **argv, const struct gopts *g);
 int parse_seconds(const char *s, double *out);
 int parse_top(const char *s, unsigned *out);
 
+/* Command-line state of apply and rollback. */
+struct txn_cli {
+	enum format fmt;
+	bool detailed;		/* --detailed-exitcodes */
+	bool bad;		/* a usage error, reported once all are parsed */
+};
+
+/* --dry-run, --format, --detailed-exitcodes; false for other options. */
+bool txn_option(int c, struct txn *t, struct txn_cli *o);
+int txn_usage_error(const struct txn_cli *o, void (*usage)(FILE *f));
+
 /* Run an apply-like transaction, print its report, pick the exit code. */
 int txn_command(struct txn *t, enum format fmt, bool detailed);
 

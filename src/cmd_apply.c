@@ -121,6 +121,33 @@ int txn_command(struct txn *t, enum format fmt, bool detailed)
 	return finish_stdout(code);
 }
 
+bool txn_option(int c, struct txn *t, struct txn_cli *o)
+{
+	switch (c) {
+	case 'n':
+		t->dry_run = true;
+		return true;
+	case 'd':
+		o->detailed = true;
+		return true;
+	case 'f':
+		if (format_parse(optarg, false, &o->fmt)) {
+			pt_error("%s: --format: '%s' is not text or json",
+				 t->command, optarg);
+			o->bad = true;
+		}
+		return true;
+	}
+	return false;
+}
+
+int txn_usage_error(const struct txn_cli *o, void (*usage)(FILE *f))
+{
+	usage(stderr);
+	/* Puppet reads 2 as "changed": a usage error must say "failed" */
+	return o->detailed ? EXIT_DETAILED_FAILED : EXIT_APPLY_BAD_INPUT;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: porttune apply --profile FILE [--dry-run] "
@@ -139,43 +166,25 @@ int cmd_apply(int argc, char **argv, const struct gopts *g)
 		{ 0 },
 	};
 	struct txn t = { .state_dir = g->state_dir, .command = "apply" };
-	enum format fmt = FMT_TEXT;
-	bool detailed = false, bad = false;
+	struct txn_cli o = { .fmt = FMT_TEXT };
 	int c;
 
 	while ((c = getopt_long(argc, argv, "p:nf:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'p':
+		if (txn_option(c, &t, &o))
+			continue;
+		if (c == 'p') {
 			t.profile_path = optarg;
-			break;
-		case 'n':
-			t.dry_run = true;
-			break;
-		case 'S':
+		} else if (c == 'S') {
 			t.strict = true;
-			break;
-		case 'd':
-			detailed = true;
-			break;
-		case 'f':
-			if (!format_parse(optarg, false, &fmt))
-				break;
-			pt_error("apply: --format: '%s' is not text or json",
-				 optarg);
-			bad = true;
-			break;
-		case 'h':
+		} else if (c == 'h') {
 			usage(stdout);
 			return finish_stdout(EXIT_OK);
-		default:
-			bad = true;
-			break;
+		} else {
+			o.bad = true;
 		}
 	}
 	/* decided after every option: --detailed-exitcodes may come last */
-	if (bad || !t.profile_path || optind < argc) {
-		usage(stderr);
-		return detailed ? EXIT_DETAILED_FAILED : EXIT_APPLY_BAD_INPUT;
-	}
-	return txn_command(&t, fmt, detailed);
+	if (o.bad || !t.profile_path || optind < argc)
+		return txn_usage_error(&o, usage);
+	return txn_command(&t, o.fmt, o.detailed);
 }

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* porttune rollback: apply a snapshot, through the same transaction. */
 #include <getopt.h>
-#include <limits.h>
 #include <stdio.h>
 
 #include "cmd.h"
@@ -22,43 +21,25 @@ int cmd_rollback(int argc, char **argv, const struct gopts *g)
 		{ 0 },
 	};
 	struct txn t = { .state_dir = g->state_dir, .command = "rollback" };
-	enum format fmt = FMT_TEXT;
-	bool detailed = false, bad = false;
+	struct txn_cli o = { .fmt = FMT_TEXT };
 	const char *which = "latest";
 	int c;
 
 	while ((c = getopt_long(argc, argv, "nf:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'n':
-			t.dry_run = true;
-			break;
-		case 'd':
-			detailed = true;
-			break;
-		case 'f':
-			if (!format_parse(optarg, false, &fmt))
-				break;
-			pt_error("rollback: --format: '%s' is not text or json",
-				 optarg);
-			bad = true;
-			break;
-		case 'h':
+		if (txn_option(c, &t, &o))
+			continue;
+		if (c == 'h') {
 			usage(stdout);
 			return finish_stdout(EXIT_OK);
-		default:
-			bad = true;
-			break;
 		}
+		o.bad = true;
 	}
 	if (optind < argc)
 		which = argv[optind++];
-	/* decided after every option: --detailed-exitcodes may come last */
-	if (bad || optind < argc) {
-		usage(stderr);
-		return detailed ? EXIT_DETAILED_FAILED : EXIT_APPLY_BAD_INPUT;
-	}
+	if (o.bad || optind < argc)
+		return txn_usage_error(&o, usage);
 	/* resolved under the lock, so a concurrent apply cannot slip in */
 	t.snapshot = which;
 	t.profile_path = which;
-	return txn_command(&t, fmt, detailed);
+	return txn_command(&t, o.fmt, o.detailed);
 }

@@ -207,7 +207,14 @@ static int ensure_dir(const char *path, bool tighten, struct err *err)
 	if (!S_ISDIR(st.st_mode))
 		return err_set(err, -ENOTDIR, "%s: not a directory", path);
 	/* snapshots hold system state: root only, like /root */
-	if (tighten && (st.st_mode & 077) && chmod(path, 0700))
+	if (!tighten)
+		return 0;
+	/* our own directory: never follow a link planted in its place */
+	if (lstat(path, &st) || S_ISLNK(st.st_mode) || st.st_uid != geteuid())
+		return err_set(err, -EPERM, "%s: not a directory owned by "
+			       "this user; refusing to keep snapshots there",
+			       path);
+	if ((st.st_mode & 077) && chmod(path, 0700))
 		return err_set(err, -errno, "%s: chmod: %s", path,
 			       strerror(errno));
 	return 0;
@@ -465,7 +472,7 @@ int state_lock(const char *state_dir, int *fd, struct err *err)
 	if (rc)
 		return rc;
 	pathf(path, sizeof(path), "%s/lock", state_dir);
-	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	*fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (*fd < 0)
 		return err_set(err, -errno, "%s: %s", path, strerror(errno));
 	if (flock(*fd, LOCK_EX | LOCK_NB)) {

@@ -111,3 +111,15 @@ test_dependent_feature_request_is_corrected() {
 	run pt diff --profile "$WORK/t.ini"
 	expect_rc 0
 }
+
+test_planted_snapshot_link_is_refused() {
+	fin30
+	mkdir -p "$STATE" "$WORK/elsewhere"
+	ln -s "$WORK/elsewhere" "$STATE/snapshots"
+	run pt apply --profile "$WORK/a.ini"
+	expect_rc 1
+	expect_err 'snapshots: not a directory owned by this user'
+	expect_err 'nothing was changed'
+	expect_eq "$(sysctl_get net.ipv4.tcp_fin_timeout)" 60
+	[ -z "$(ls -A "$WORK/elsewhere")" ] || fail "wrote through the link"
+}

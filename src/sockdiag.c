@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -13,11 +12,12 @@
 #include <linux/rtnetlink.h>
 #include <linux/sock_diag.h>
 
+#include <libmnl/libmnl.h>
+
+#include "nl.h"
 #include "procmap.h"
 #include "sockdiag.h"
 
-#define RECV_BUF (256 * 1024)
-#define SO_RCV_BYTES (1 << 20)
 #define MAX_BITMAPS 512		/* per table: caps port-set memory at ~4 MiB */
 
 static const char *const state_names[SD_NSTATES][2] = {
@@ -502,63 +502,38 @@ static void parse_msg(const struct nlmsghdr *h, uint8_t proto, bool want_cg, str
 	}
 }
 
-/* One NLM_F_DUMP; feeds every socket. Returns -errno without touching e for
- * the kernel's answer to the request itself (the caller decides), else fills e. */
-static int dump(int fd, char *buf, struct sd_result *res, int family, uint8_t proto,
-		uint32_t states, unsigned seq, struct err *e)
+struct dump_ctx {
+	struct sd_result *res;
+	uint8_t proto;
+};
+
+/* nl_parse_fn: one socket of the dump into the aggregation. */
+static int on_sock(const struct nlmsghdr *h, void *data, struct err *e)
 {
-	struct {
-		struct nlmsghdr nlh;
-		struct inet_diag_req_v2 r;
-	} req = {
-		.nlh = { .nlmsg_len = sizeof(req), .nlmsg_type = SOCK_DIAG_BY_FAMILY,
-			 .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP, .nlmsg_seq = seq },
-		.r = { .sdiag_family = (uint8_t)family, .sdiag_protocol = proto,
-		       .idiag_states = states },
-	};
-	bool want_cg = res->priv->flags & SD_CGROUPS;
+	struct dump_ctx *c = data;
 	struct sd_sock s;
+	int ret;
 
-	if (send(fd, &req, sizeof(req), 0) < 0)
-		return err_set(e, -errno, "sock_diag: send: %s", strerror(errno));
-	for (;;) {
-		struct iovec iov = { buf, RECV_BUF };
-		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-		ssize_t n = recvmsg(fd, &mh, 0);
-		size_t left = n > 0 ? (size_t)n : 0;
-		const struct nlmsghdr *h = (const void *)buf;
+	if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
+	    h->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg)))
+		return 0;
+	parse_msg(h, c->proto, c->res->priv->flags & SD_CGROUPS, &s);
+	ret = sd_feed(c->res, &s);
+	return ret < 0 ? err_set(e, ret, "sock_diag: out of memory") : 0;
+}
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return err_set(e, -errno, "sock_diag: recv: %s", strerror(errno));
-		if (mh.msg_flags & MSG_TRUNC)
-			return err_set(e, -EMSGSIZE, "sock_diag: reply truncated");
-		for (; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
-			int ret;
+/* One NLM_F_DUMP through the netlink module; feeds every socket. */
+static int dump(struct nl *nl, struct sd_result *res, int family, uint8_t proto,
+		uint32_t states, struct err *e)
+{
+	struct nlmsghdr *nlh = nl_msg(nl, SOCK_DIAG_BY_FAMILY, NLM_F_DUMP);
+	struct inet_diag_req_v2 *r = mnl_nlmsg_put_extra_header(nlh, sizeof(*r));
+	struct dump_ctx c = { res, proto };
 
-			if (h->nlmsg_seq != seq)
-				continue;
-			if (h->nlmsg_type == NLMSG_DONE) {
-				if (h->nlmsg_len >= NLMSG_LENGTH(sizeof(int)) &&
-				    *(const int *)NLMSG_DATA(h) < 0)
-					return *(const int *)NLMSG_DATA(h);
-				return 0;
-			}
-			if (h->nlmsg_type == NLMSG_ERROR) {
-				const struct nlmsgerr *ne = NLMSG_DATA(h);
-
-				return ne->error < 0 ? ne->error : -EPROTO;
-			}
-			if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
-			    h->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg)))
-				continue;
-			parse_msg(h, proto, want_cg, &s);
-			ret = sd_feed(res, &s);
-			if (ret < 0)
-				return err_set(e, ret, "sock_diag: out of memory");
-		}
-	}
+	r->sdiag_family = (uint8_t)family;
+	r->sdiag_protocol = proto;
+	r->idiag_states = states;
+	return nl_request(nl, nlh, on_sock, &c, e);
 }
 
 /* Bound-only sockets are dumped for TCPF_BOUND_INACTIVE since Linux 6.8. */
@@ -576,15 +551,17 @@ int sockdiag_collect(const struct sd_request *req, struct sd_result *res, struct
 {
 	static const uint8_t protos[2] = { IPPROTO_TCP, IPPROTO_UDP };
 	static const int fams[2] = { AF_INET, AF_INET6 };
-	unsigned fl = req->flags, seq = 0;
+	unsigned fl = req->flags;
 	uint32_t tcp_states = req->tcp_states;
 	struct err le = { 0 };
-	char *buf = NULL;
-	int fd = -1, ret, one = SO_RCV_BYTES;
+	struct nl *nl = NULL;
+	int ret;
 
 	ret = sd_result_init(res, req);
-	if (ret < 0)
-		goto oom;
+	if (ret < 0) {
+		ret = err_set(e, -ENOMEM, "sock_diag: out of memory");
+		goto out;
+	}
 	if (!(fl & (SD_TCP | SD_UDP)))
 		fl |= SD_TCP | SD_UDP;
 	if (!(fl & (SD_IPV4 | SD_IPV6)))
@@ -599,17 +576,11 @@ int sockdiag_collect(const struct sd_request *req, struct sd_result *res, struct
 			goto out;
 		res->priv->pm = res->priv->own_pm;
 	}
-	buf = malloc(RECV_BUF);
-	if (!buf)
-		goto oom;
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
-	if (fd < 0) {
-		ret = err_set(e, -errno, "sock_diag: socket: %s", strerror(errno));
+	ret = nl_open(&nl, NETLINK_SOCK_DIAG, e);
+	if (ret < 0) {
+		err_prefix(e, "sock_diag");
 		goto out;
 	}
-	/* FORCE passes net.core.rmem_max with CAP_NET_ADMIN; plain is best effort. */
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &one, sizeof(one)) < 0)
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &one, sizeof(one));
 	for (int pi = 0; pi < 2; pi++) {
 		if (!(fl & (pi ? SD_UDP : SD_TCP)))
 			continue;
@@ -618,19 +589,15 @@ int sockdiag_collect(const struct sd_request *req, struct sd_result *res, struct
 
 			if (!(fl & (fi ? SD_IPV6 : SD_IPV4)))
 				continue;
-			le.code = 0;
-			ret = dump(fd, buf, res, fams[fi], protos[pi], states, ++seq, &le);
-			if (ret < 0 && !le.code && (ret == -ENOENT || ret == -EAFNOSUPPORT) &&
-			    (pi || fi)) {
+			ret = dump(nl, res, fams[fi], protos[pi], states, &le);
+			if ((ret == -ENOENT || ret == -EAFNOSUPPORT) && (pi || fi)) {
 				/* no udp_diag / no IPv6 in this kernel: report, do not fail */
 				*(pi ? &res->udp_unavailable : &res->ipv6_unavailable) = true;
 				continue;
 			}
 			if (ret < 0) {
-				if (!le.code)
-					err_set(&le, ret, "sock_diag %s/%s dump: %s",
-						fi ? "ipv6" : "ipv4", pi ? "udp" : "tcp",
-						strerror(-ret));
+				err_prefix(&le, "sock_diag %s/%s dump",
+					   fi ? "ipv6" : "ipv4", pi ? "udp" : "tcp");
 				if (e)
 					*e = le;
 				goto out;
@@ -639,13 +606,8 @@ int sockdiag_collect(const struct sd_request *req, struct sd_result *res, struct
 	}
 	sd_finish(res);
 	ret = 0;
-	goto out;
-oom:
-	ret = err_set(e, -ENOMEM, "sock_diag: out of memory");
 out:
-	if (fd >= 0)
-		close(fd);
-	free(buf);
+	nl_close(nl);
 	if (ret < 0)
 		sd_result_free(res);
 	return ret;

@@ -26,29 +26,37 @@ static void counter(FILE *f, const char *name, const char *help, long long v)
 	fprintf(f, "%s %lld\n", name, v);
 }
 
+/* One series per destination; value is in_use, or the occupancy ratio. */
+static void dest_series(FILE *f, const struct audit_input *in,
+			const struct sd_dest *const *v, size_t n, bool ratio)
+{
+	long cap = audit_capacity(in);
+	char src[64], dst[64];
+
+	head(f, ratio ? "porttune_destination_occupancy_ratio"
+		      : "porttune_destination_ports_in_use", "gauge",
+	     ratio ? "Ports in use over the capacity of one destination."
+		   : "Sockets holding an ephemeral port towards one destination.");
+	for (size_t i = 0; i < n; i++) {
+		fprintf(f, "porttune_destination_%s{src=\"%s\",dst=\"%s\","
+			"dport=\"%u\"} ", ratio ? "occupancy_ratio" : "ports_in_use",
+			audit_addr(v[i]->family, v[i]->src, src, sizeof(src), false),
+			audit_addr(v[i]->family, v[i]->dst, dst, sizeof(dst), false),
+			v[i]->dport);
+		if (ratio)
+			fprintf(f, "%.6f\n", cap > 0 ? (double)v[i]->used / cap : 0);
+		else
+			fprintf(f, "%u\n", v[i]->used);
+	}
+}
+
 static void destinations(FILE *f, const struct audit_input *in, unsigned top)
 {
 	const struct sd_dest **v = calloc(top + 1, sizeof(*v));
 	size_t n = sd_top_dests(&in->sd, v, top);
-	long cap = audit_capacity(in);
-	char src[64], dst[64];
 
-	head(f, "porttune_destination_ports_in_use", "gauge",
-	     "Sockets holding an ephemeral port towards one destination.");
-	for (size_t i = 0; i < n; i++)
-		fprintf(f, "porttune_destination_ports_in_use{src=\"%s\",dst=\"%s\","
-			"dport=\"%u\"} %u\n",
-			audit_addr(v[i]->family, v[i]->src, src, sizeof(src), false),
-			audit_addr(v[i]->family, v[i]->dst, dst, sizeof(dst), false),
-			v[i]->dport, v[i]->used);
-	head(f, "porttune_destination_occupancy_ratio", "gauge",
-	     "Ports in use over the capacity of one destination.");
-	for (size_t i = 0; i < n; i++)
-		fprintf(f, "porttune_destination_occupancy_ratio{src=\"%s\","
-			"dst=\"%s\",dport=\"%u\"} %.6f\n",
-			audit_addr(v[i]->family, v[i]->src, src, sizeof(src), false),
-			audit_addr(v[i]->family, v[i]->dst, dst, sizeof(dst), false),
-			v[i]->dport, cap > 0 ? (double)v[i]->used / cap : 0);
+	dest_series(f, in, v, n, false);
+	dest_series(f, in, v, n, true);
 	free(v);
 }
 

@@ -88,3 +88,10 @@ loadgen() {
 	cat "$WORK/$name" >&2
 	fail "loadgen $* did not get ready"
 }
+
+# stdout is the Prometheus text format: comments or "name{labels} value"
+expect_prometheus_text() {
+	bad=$(grep -Ev '^# (HELP|TYPE) [a-z_]+ |^[a-z_]+(\{[a-z_]+="[^"]*"(,[a-z_]+="[^"]*")*\})? -?[0-9.e+]+$' \
+		"$WORK/out" || true)
+	[ -z "$bad" ] || fail "unparseable prometheus lines: $bad"
+}

@@ -7,9 +7,10 @@
 #include "output.h"
 #include "txn.h"
 
-/* Options that come before the command. */
+/* Global options, before or after the command (main.c's table). */
 struct gopts {
 	const char *state_dir;
+	const char *netns;	/* --netns as given; main has entered it */
 };
 
 /* Exit codes, documented in porttune(8). */

@@ -130,6 +130,9 @@ bool txn_option(int c, struct txn *t, struct txn_cli *o)
 	case 'd':
 		o->detailed = true;
 		return true;
+	case 'H':
+		t->allow_host_wide = true;
+		return true;
 	case 'f':
 		if (format_parse(optarg, false, &o->fmt)) {
 			pt_error("%s: --format: '%s' is not text or json",
@@ -151,7 +154,8 @@ int txn_usage_error(const struct txn_cli *o, void (*usage)(FILE *f))
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: porttune apply --profile FILE [--dry-run] "
-		"[--strict] [--format text|json] [--detailed-exitcodes]\n");
+		"[--strict] [--format text|json] [--detailed-exitcodes] "
+		"[--allow-host-wide]\n");
 }
 
 int cmd_apply(int argc, char **argv, const struct gopts *g)
@@ -162,6 +166,7 @@ int cmd_apply(int argc, char **argv, const struct gopts *g)
 		{ "strict", no_argument, NULL, 'S' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "detailed-exitcodes", no_argument, NULL, 'd' },
+		{ "allow-host-wide", no_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit_netns.h"
 #include "audit_render.h"
 #include "cmd.h"
 
@@ -12,7 +13,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: porttune audit [--profile FILE] "
 		"[--format text|json|prometheus] [--interval SECONDS] "
-		"[--processes] [--top N] [--no-sockets]\n");
+		"[--processes] [--top N] [--no-sockets] [--all-netns]\n");
 }
 
 /* "0.5", "2", "10": positive seconds, at most an hour. */
@@ -58,6 +59,36 @@ static int load_drift(const char *path, struct profile *prof,
 	return 0;
 }
 
+static int all_namespaces(const struct gopts *g, const struct audit_opts *o,
+			  const char *path, enum format fmt)
+{
+	struct all_netns_req q = { .opts = o, .cfg = { 0.5, 0.8 },
+				   .fmt = fmt };
+	struct profile prof = { 0 };
+	struct err e = { 0 };
+	int code;
+
+	if (g->netns) {
+		pt_error("audit: --all-netns and --netns %s: choose one",
+			 g->netns);
+		return EXIT_AUDIT_UNKNOWN;
+	}
+	if (path) {
+		if (profile_load(&prof, path, &e)) {
+			profile_print_diags(&prof);
+			if (!prof.nerrors)
+				pt_error("%s", e.msg);
+			profile_free(&prof);
+			return EXIT_AUDIT_UNKNOWN;
+		}
+		q.prof = &prof;
+		q.cfg = prof.audit;
+	}
+	code = audit_all_netns(stdout, &q);
+	profile_free(&prof);
+	return finish_stdout(code);
+}
+
 int cmd_audit(int argc, char **argv, const struct gopts *g)
 {
 	static const struct option opts[] = {
@@ -67,6 +98,7 @@ int cmd_audit(int argc, char **argv, const struct gopts *g)
 		{ "processes", no_argument, NULL, 'P' },
 		{ "top", required_argument, NULL, 't' },
 		{ "no-sockets", no_argument, NULL, 'S' },
+		{ "all-netns", no_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -80,9 +112,9 @@ int cmd_audit(int argc, char **argv, const struct gopts *g)
 	enum format fmt = FMT_TEXT;
 	const char *path = NULL;
 	struct err e = { 0 };
+	bool all_netns = false;
 	int c;
 
-	(void)g;
 	while ((c = getopt_long(argc, argv, "p:f:i:Pt:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
@@ -112,6 +144,9 @@ int cmd_audit(int argc, char **argv, const struct gopts *g)
 		case 'S':
 			o.sockets = false;
 			break;
+		case 'A':
+			all_netns = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return finish_stdout(EXIT_OK);
@@ -124,6 +159,8 @@ int cmd_audit(int argc, char **argv, const struct gopts *g)
 		usage(stderr);
 		return EXIT_AUDIT_UNKNOWN;
 	}
+	if (all_netns)
+		return all_namespaces(g, &o, path, fmt);
 	if (path && load_drift(path, &prof, &plan, &in)) {
 		plan_free(&plan);
 		profile_free(&prof);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "cmd.h"
+#include "hostwide.h"
 
 static void usage(FILE *f)
 {
@@ -62,6 +63,7 @@ int cmd_diff(int argc, char **argv, const struct gopts *g)
 		code = EXIT_DIFF_TROUBLE;
 		goto out;
 	}
+	hostwide_guard(&plan, false);
 	drift = plan_count(&plan, CS_PENDING);
 	bad = plan_count(&plan, CS_INVALID);
 	code = bad ? EXIT_DIFF_TROUBLE : drift ? EXIT_DIFF_DRIFT : EXIT_OK;

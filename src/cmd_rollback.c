@@ -8,7 +8,8 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: porttune rollback [SNAPSHOT|latest] [--dry-run] "
-		"[--format text|json] [--detailed-exitcodes]\n");
+		"[--format text|json] [--detailed-exitcodes] "
+		"[--allow-host-wide]\n");
 }
 
 int cmd_rollback(int argc, char **argv, const struct gopts *g)
@@ -17,6 +18,7 @@ int cmd_rollback(int argc, char **argv, const struct gopts *g)
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "detailed-exitcodes", no_argument, NULL, 'd' },
+		{ "allow-host-wide", no_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};

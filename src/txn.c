@@ -3,6 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hostwide.h"
 #include "txn.h"
 
 static enum txn_stage run_locked(struct txn *t, struct err *err)
@@ -21,6 +22,7 @@ static enum txn_stage run_locked(struct txn *t, struct err *err)
 	if (plan_build(&t->prof, &t->plan, err))
 		return TXN_BAD_INPUT;
 	t->planned = true;
+	hostwide_guard(&t->plan, t->allow_host_wide);
 	bad = plan_count(&t->plan, CS_INVALID);
 	if (t->strict)
 		bad += plan_count(&t->plan, CS_UNSUPPORTED);

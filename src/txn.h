@@ -19,6 +19,7 @@ struct txn {
 	const char *command;	/* "apply" or "rollback", recorded in snapshots */
 	bool dry_run;
 	bool strict;		/* unsupported settings count as failures */
+	bool allow_host_wide;	/* in a netns, write host-wide keys too */
 	/* out */
 	struct profile prof;
 	struct plan plan;

@@ -6,7 +6,10 @@ e2e_setup() {
 	WORK=$(mktemp -d /tmp/porttune-e2e.XXXXXX)
 	STATE=$WORK/state
 	BG_PIDS=""
-	trap 'for p in $BG_PIDS; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"' EXIT
+	E2E_NETNS=""
+	trap 'for p in $BG_PIDS; do kill "$p" 2>/dev/null || true; done
+	      for n in $E2E_NETNS; do ip netns del "$n" 2>/dev/null || true; done
+	      rm -rf "$WORK"' EXIT
 	ip link set lo up
 }
 
@@ -95,3 +98,15 @@ expect_prometheus_text() {
 		"$WORK/out" || true)
 	[ -z "$bad" ] || fail "unparseable prometheus lines: $bad"
 }
+
+# netns_add SUFFIX: a named namespace (ip netns add), unique to this run and
+# deleted on exit; its name is in $NS. /run/netns is shared with the host.
+netns_add() {
+	NS="pt-e2e-$$-$1"
+	ip netns add "$NS"
+	E2E_NETNS="$E2E_NETNS $NS"
+	ip netns exec "$NS" ip link set lo up
+}
+
+# in_ns NS CMD...: run CMD inside the named namespace
+in_ns() { ns=$1; shift; ip netns exec "$ns" "$@"; }

@@ -328,10 +328,13 @@ static void print_text(FILE *f, const struct ns_list *l, enum severity worst)
 		if (e->port_lo != UNSET)
 			snprintf(range, sizeof(range), "%ld-%ld", e->port_lo,
 				 e->port_hi);
-		fprintf(f, "%-8s  %-40s  %-11s  %6ld  %6ld  %s\n",
+		fprintf(f, "%-8s  %-40s  %-11s  %6ld  %6ld",
 			severity_name(e->worst),
 			who_line(e, who, sizeof(who)), range, e->tcp_inuse,
-			e->tcp_tw, e->worst == SEV_OK ? "" : e->summary);
+			e->tcp_tw);
+		if (e->worst != SEV_OK)
+			fprintf(f, "  %s", e->summary);
+		fputc('\n', f);
 	}
 	for (size_t i = 0; i < l->n; i++) {
 		const struct ns_entry *e = &l->v[i];

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "audit_netns.h"
@@ -19,6 +20,7 @@
 #include "cmd.h"
 #include "netns_target.h"
 #include "nic.h"
+#include "prom_merge.h"
 
 struct ns_entry {
 	struct ns_ident id;
@@ -247,6 +249,19 @@ static void audit_here(struct ns_entry *e, const struct all_netns_req *q)
 	plan_free(&plan);
 }
 
+/* A namespace that could not be audited, in JSON. */
+static json_object *error_json(const struct ns_entry *e)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "status",
+			       json_object_new_string(severity_name(e->worst)));
+	json_object_object_add(o, "exit_code", json_object_new_int(e->worst));
+	json_object_object_add(o, "error", json_object_new_string(e->summary));
+	json_object_object_add(o, "netns", ns_json(e));
+	return o;
+}
+
 /* Enter e, audit it; the caller returns to where it started. */
 static void audit_one(struct ns_entry *e, const struct all_netns_req *q)
 {
@@ -272,16 +287,8 @@ static void audit_one(struct ns_entry *e, const struct all_netns_req *q)
 		audit_here(e, q);
 	}
 	close(fd);
-	if (q->fmt == FMT_JSON && !e->json) {
-		e->json = json_object_new_object();
-		json_object_object_add(e->json, "status",
-				       json_object_new_string(severity_name(e->worst)));
-		json_object_object_add(e->json, "exit_code",
-				       json_object_new_int(e->worst));
-		json_object_object_add(e->json, "error",
-				       json_object_new_string(e->summary));
-		json_object_object_add(e->json, "netns", ns_json(e));
-	}
+	if (q->fmt == FMT_JSON && !e->json)
+		e->json = error_json(e);
 }
 
 /* Worst first; then named before unnamed, by name or inode. */
@@ -347,137 +354,27 @@ static void print_text(FILE *f, const struct ns_list *l, enum severity worst)
 	}
 }
 
-/* ---- Prometheus: one family per metric, a netns label on each series ---- */
-
-struct family {
-	char *name;
-	char *head;		/* its HELP and TYPE lines */
-	char *body;		/* the series of every namespace */
-	size_t blen;
-};
-
-struct families {
-	struct family *v;
-	size_t n;
-};
-
-static struct family *family_of(struct families *fs, const char *name,
-				size_t len)
-{
-	struct family *v;
-
-	for (size_t i = 0; i < fs->n; i++)
-		if (strlen(fs->v[i].name) == len &&
-		    !strncmp(fs->v[i].name, name, len))
-			return &fs->v[i];
-	v = realloc(fs->v, (fs->n + 1) * sizeof(*v));
-	if (!v)
-		abort();
-	fs->v = v;
-	v[fs->n] = (struct family){ .name = strndup(name, len) };
-	if (!v[fs->n].name)
-		abort();
-	return &v[fs->n++];
-}
-
-static void append(char **s, size_t *len, const char *add, size_t n)
-{
-	char *t = realloc(*s, *len + n + 1);
-
-	if (!t)
-		abort();
-	memcpy(t + *len, add, n);
-	*len += n;
-	t[*len] = '\0';
-	*s = t;
-}
-
-/* The label value, escaped as the text format wants. */
-static void label_value(const char *in, char *out, size_t len)
-{
-	size_t o = 0;
-
-	for (; *in && o + 3 < len; in++) {
-		if (*in == '\\' || *in == '"') {
-			out[o++] = '\\';
-			out[o++] = *in;
-		} else if (*in == '\n') {
-			out[o++] = '\\';
-			out[o++] = 'n';
-		} else {
-			out[o++] = *in;
-		}
-	}
-	out[o] = '\0';
-}
-
-static void merge_prometheus(struct families *fs, const char *text,
-			     const char *netns)
-{
-	struct family *cur = NULL;
-	char lv[700], lab[800];
-
-	label_value(netns, lv, sizeof(lv));
-	while (*text) {
-		const char *eol = strchr(text, '\n');
-		size_t n = eol ? (size_t)(eol - text) : strlen(text);
-
-		if (!strncmp(text, "# HELP ", 7) || !strncmp(text, "# TYPE ", 7)) {
-			const char *name = text + 7;
-			size_t nl = strcspn(name, " \n");
-			size_t hl = 0;
-
-			cur = family_of(fs, name, nl);
-			if (cur->head)
-				hl = strlen(cur->head);
-			/* the first namespace's HELP/TYPE stand for all */
-			if (!cur->head || !strstr(cur->head, text[2] == 'H'
-						  ? "# HELP " : "# TYPE ")) {
-				append(&cur->head, &hl, text, n);
-				append(&cur->head, &hl, "\n", 1);
-			}
-		} else if (n && text[0] != '#') {
-			size_t nl = strcspn(text, "{ ");
-			const char *rest = text + nl;
-			int k;
-
-			if (!cur)	/* a series without a header: its own */
-				cur = family_of(fs, text, nl);
-			append(&cur->body, &cur->blen, text, nl);
-			if (*rest == '{')
-				k = snprintf(lab, sizeof(lab), "{netns=\"%s\",",
-					     lv), rest++;
-			else
-				k = snprintf(lab, sizeof(lab), "{netns=\"%s\"}",
-					     lv);
-			append(&cur->body, &cur->blen, lab, (size_t)k);
-			append(&cur->body, &cur->blen, rest,
-			       n - (size_t)(rest - text));
-			append(&cur->body, &cur->blen, "\n", 1);
-		}
-		text += n + (eol ? 1 : 0);
-	}
-}
-
+/* One family per metric across namespaces, a netns label on each series. */
 static void print_prometheus(FILE *f, const struct ns_list *l)
 {
-	struct families fs = { 0 };
-	char who[300];
+	const char **texts = calloc(l->n + 1, sizeof(*texts));
+	char (*labels)[300] = calloc(l->n + 1, sizeof(*labels));
+	const char **lp = calloc(l->n + 1, sizeof(*lp));
+	size_t n = 0;
 
-	for (size_t i = 0; i < l->n; i++)
-		if (l->v[i].out)
-			merge_prometheus(&fs, l->v[i].out,
-					 ns_label(&l->v[i], who, sizeof(who)));
-	for (size_t i = 0; i < fs.n; i++) {
-		if (fs.v[i].head)
-			fputs(fs.v[i].head, f);
-		if (fs.v[i].body)
-			fputs(fs.v[i].body, f);
-		free(fs.v[i].name);
-		free(fs.v[i].head);
-		free(fs.v[i].body);
+	if (!texts || !labels || !lp)
+		abort();
+	for (size_t i = 0; i < l->n; i++) {
+		if (!l->v[i].out)
+			continue;
+		texts[n] = l->v[i].out;
+		lp[n] = ns_label(&l->v[i], labels[n], sizeof(labels[n]));
+		n++;
 	}
-	free(fs.v);
+	prom_merge(f, texts, "netns", lp, n);
+	free(texts);
+	free(labels);
+	free(lp);
 }
 
 static void print_json(FILE *f, const struct ns_list *l, enum severity worst)
@@ -496,12 +393,200 @@ static void print_json(FILE *f, const struct ns_list *l, enum severity worst)
 	json_emit(f, o);
 }
 
+/* One after the other in this process, returning home after each. */
+static int audit_in_turn(struct ns_list *l, const struct all_netns_req *q,
+			 int home)
+{
+	struct err err = { 0 };
+
+	for (size_t i = 0; i < l->n; i++) {
+		audit_one(&l->v[i], q);
+		if (nst_enter(home, "(the one porttune started in)", &err)) {
+			pt_error("audit: --all-netns: %s", err.msg);
+			while (++i < l->n)
+				l->v[i].gone = true;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* ---- workers: the kernel walks its socket tables for each namespace's
+ * dumps, so namespaces are audited on every CPU at once ---- */
+
+/* What a worker sends back for one namespace; outlen bytes follow. */
+struct wire {
+	size_t index, outlen;
+	enum severity worst;
+	long port_lo, port_hi, tcp_tw, tcp_inuse;
+	bool initial, gone;
+	char summary[520];
+};
+
+static int write_all(int fd, const void *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p = (const char *)p + w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int read_all(int fd, void *p, size_t n)
+{
+	while (n) {
+		ssize_t r = read(fd, p, n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		p = (char *)p + r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+/* In the child: every nw-th namespace from k, sent down fd. */
+static void worker(int fd, struct ns_list *l, size_t k, size_t nw,
+		   const struct all_netns_req *q)
+{
+	for (size_t i = k; i < l->n; i += nw) {
+		struct ns_entry *e = &l->v[i];
+		const char *out;
+		struct wire w;
+
+		audit_one(e, q);
+		out = e->json ? json_object_to_json_string_ext(
+					e->json, JSON_C_TO_STRING_PLAIN)
+			      : e->out ? e->out : "";
+		memset(&w, 0, sizeof(w));
+		w = (struct wire){ .index = i, .outlen = strlen(out),
+				   .worst = e->worst, .port_lo = e->port_lo,
+				   .port_hi = e->port_hi, .tcp_tw = e->tcp_tw,
+				   .tcp_inuse = e->tcp_inuse,
+				   .initial = e->initial, .gone = e->gone };
+		memcpy(w.summary, e->summary, sizeof(w.summary));
+		if (write_all(fd, &w, sizeof(w)) ||
+		    write_all(fd, out, w.outlen))
+			return;
+	}
+}
+
+static void receive(int fd, struct ns_list *l, bool *done,
+		    const struct all_netns_req *q)
+{
+	struct wire w;
+
+	while (!read_all(fd, &w, sizeof(w)) && w.index < l->n) {
+		struct ns_entry *e = &l->v[w.index];
+		char *out = malloc(w.outlen + 1);
+
+		if (!out)
+			abort();
+		if (read_all(fd, out, w.outlen)) {
+			free(out);
+			return;
+		}
+		out[w.outlen] = '\0';
+		e->worst = w.worst;
+		e->port_lo = w.port_lo;
+		e->port_hi = w.port_hi;
+		e->tcp_tw = w.tcp_tw;
+		e->tcp_inuse = w.tcp_inuse;
+		e->initial = w.initial;
+		e->gone = w.gone;
+		memcpy(e->summary, w.summary, sizeof(e->summary));
+		e->summary[sizeof(e->summary) - 1] = '\0';
+		if (q->fmt == FMT_JSON && !e->gone) {
+			e->json = json_tokener_parse(out);
+			free(out);
+		} else {
+			e->out = w.outlen ? out : (free(out), NULL);
+		}
+		done[w.index] = true;
+	}
+}
+
+/* 0, or -1 when no worker could start (the caller audits in turn). */
+static int audit_in_parallel(struct ns_list *l, const struct all_netns_req *q,
+			     size_t nw)
+{
+	pid_t *pids = calloc(nw, sizeof(*pids));
+	int *fds = calloc(nw, sizeof(*fds));
+	bool *done = calloc(l->n + 1, sizeof(*done));
+	size_t started = 0;
+
+	if (!pids || !fds || !done)
+		abort();
+	fflush(NULL);
+	for (size_t k = 0; k < nw; k++) {
+		int p[2];
+
+		if (pipe2(p, O_CLOEXEC))
+			break;
+		pids[k] = fork();
+		if (pids[k] < 0) {
+			close(p[0]);
+			close(p[1]);
+			break;
+		}
+		if (!pids[k]) {
+			close(p[0]);
+			worker(p[1], l, k, nw, q);
+			/* a forked child: nothing of the parent's to flush */
+			_exit(0);
+		}
+		close(p[1]);
+		fds[k] = p[0];
+		started++;
+	}
+	for (size_t k = 0; k < started; k++) {
+		receive(fds[k], l, done, q);
+		close(fds[k]);
+		while (waitpid(pids[k], NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	/* namespaces of a worker that did not start or died: say so */
+	for (size_t i = 0; i < l->n; i++) {
+		struct ns_entry *e = &l->v[i];
+
+		if (done[i])
+			continue;
+		e->worst = SEV_UNKNOWN;
+		snprintf(e->summary, sizeof(e->summary), "not audited: its "
+			 "worker process %s", started ? "failed" : "did not start");
+		if (q->fmt == FMT_JSON)
+			e->json = error_json(e);
+	}
+	free(pids);
+	free(fds);
+	free(done);
+	return started ? 0 : -1;
+}
+
+static size_t workers(size_t n)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t w = cpus > 1 ? (size_t)cpus : 1;
+
+	if (w > 8)
+		w = 8;
+	/* a worker costs a fork: not worth it for a handful */
+	return n < 8 ? 1 : w;
+}
+
 int audit_all_netns(FILE *f, const struct all_netns_req *q)
 {
 	struct ns_list l = { 0 };
 	enum severity worst = SEV_OK;
-	struct err err = { 0 };
-	size_t kept = 0;
+	size_t kept = 0, nw;
 	int home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 
 	if (home < 0) {
@@ -511,19 +596,12 @@ int audit_all_netns(FILE *f, const struct all_netns_req *q)
 	}
 	find_named(&l);
 	find_processes(&l);
-	for (size_t i = 0; i < l.n; i++) {
+	for (size_t i = 0; i < l.n; i++)
 		qsort(l.v[i].pids, l.v[i].npids, sizeof(pid_t), by_pid);
-		audit_one(&l.v[i], q);
-		/* back home between namespaces: each path is opened from the
-		 * namespace porttune started in */
-		if (nst_enter(home, "(the one porttune started in)", &err)) {
-			pt_error("audit: --all-netns: %s", err.msg);
-			worst = SEV_UNKNOWN;
-			while (++i < l.n)
-				l.v[i].gone = true;
-			break;
-		}
-	}
+	nw = workers(l.n);
+	if ((nw < 2 || audit_in_parallel(&l, q, nw)) &&
+	    audit_in_turn(&l, q, home))
+		worst = SEV_UNKNOWN;
 	close(home);
 	for (size_t i = 0; i < l.n; i++) {
 		if (l.v[i].gone) {

@@ -215,3 +215,26 @@ test_all_netns_and_netns_are_exclusive() {
 	expect_rc 3
 	expect_err 'choose one'
 }
+
+# Enough namespaces that they are audited by several processes at once.
+test_all_netns_many_namespaces_each_with_its_own_range() {
+	for i in 0 1 2 3 4 5 6 7 8 9 10 11; do
+		netns_add "m$i"
+		in_ns "$NS" sh -c "echo '$((40000 + i * 100)) $((40099 + i * 100))' > /proc/sys/net/ipv4/ip_local_port_range"
+	done
+	run pt audit --all-netns --no-sockets --format json
+	for i in 0 1 2 3 4 5 6 7 8 9 10 11; do
+		jq -e --arg n "pt-e2e-$$-m$i" --argjson lo $((40000 + i * 100)) '
+			[.namespaces[] | select(.netns.name == $n)] | length == 1
+			and .[0].settings.port_range_low == $lo
+			and .[0].status == "WARNING"' "$WORK/out" > /dev/null ||
+			fail "namespace m$i: $(jq -c --arg n "pt-e2e-$$-m$i" '.namespaces[] | select(.netns.name == $n) | {status, settings, netns}' "$WORK/out")"
+	done
+	jq -e '[.namespaces[] | select(.error)] | length == 0' "$WORK/out" > /dev/null ||
+		fail "namespaces not audited: $(jq -c '[.namespaces[] | select(.error)]' "$WORK/out")"
+	run pt audit --all-netns --no-sockets
+	expect_out "^WARNING +pt-e2e-$$-m11 +41100-41199 "
+	run pt audit --all-netns --no-sockets --format prometheus
+	expect_prometheus_text
+	expect_out "^porttune_ephemeral_ports\\{netns=\"pt-e2e-$$-m7\"\\} 100\$"
+}

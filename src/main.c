@@ -21,7 +21,8 @@ struct command {
 
 static const struct command commands[] = {
 	{ "audit", cmd_audit, "[--profile FILE] [--format text|json|prometheus] "
-	  "[--interval S] [--processes] [--top N] [--no-sockets]",
+	  "[--interval S] [--processes] [--top N] [--no-sockets] "
+	  "[--suggest-profile FILE]",
 	  "diagnose ephemeral-port exhaustion and the settings behind it" },
 	{ "watch", cmd_watch, "[--interval S] [--top N] [--count N]",
 	  "refresh the key figures and top destinations until interrupted" },

@@ -260,11 +260,15 @@ static bool check_time_wait(const struct audit_input *in, struct finding *f)
 		 "minisockets, IPv4 and IPv6); ports run out per (source, "
 		 "destination, port)", in->tcp_inuse, in->tcp6_inuse,
 		 in->tcp_orphan, in->tcp_tw);
-	if (f->sev)
-		snprintf(f->remedy, sizeof(f->remedy),
-			 "keep-alive or pooling to the busy destination, "
-			 "net.ipv4.tcp_tw_reuse = 1, or a wider port range "
-			 "(see the destination findings)");
+	if (!f->sev)
+		return true;
+	if (in->tw_reuse != 1)
+		snprintf(f->fix, sizeof(f->fix), "net.ipv4.tcp_tw_reuse = 1");
+	audit_remedy(f, in->tw_reuse != 1
+		     ? "keep-alive or pooling to the busy destination, a wider "
+		       "port range (see the destination findings), or reuse"
+		     : "keep-alive or pooling to the busy destination, or a "
+		       "wider port range (see the destination findings)");
 	return true;
 }
 

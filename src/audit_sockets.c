@@ -227,6 +227,19 @@ static void check_destinations(const struct audit_input *in,
 		 "no sockets hold ephemeral ports towards any destination");
 }
 
+/* The local address of proto whose sockets hold the most ports. */
+static const struct sd_local *busiest_local(const struct audit_input *in,
+					    uint8_t proto)
+{
+	const struct sd_local *worst = NULL;
+
+	for (size_t i = 0; i < in->sd.nlocal; i++)
+		if (in->sd.local[i].proto == proto &&
+		    (!worst || in->sd.local[i].ports > worst->ports))
+			worst = &in->sd.local[i];
+	return worst;
+}
+
 /*
  * bind(ip, 0) needs a port no socket on ip (or on the wildcard address)
  * uses: no sharing across destinations, so ports run out per local address.
@@ -234,16 +247,12 @@ static void check_destinations(const struct audit_input *in,
 static void check_bind(const struct audit_input *in, struct audit_report *r)
 {
 	long cap = audit_capacity(in);
-	const struct sd_local *worst = NULL;
+	const struct sd_local *worst;
 	char a[64];
 	struct finding *f;
 	double ratio, any;
 
-	for (size_t i = 0; i < in->sd.nlocal; i++)
-		if (in->sd.local[i].proto == IPPROTO_TCP &&
-		    (!worst || in->sd.local[i].ports > worst->ports))
-			worst = &in->sd.local[i];
-	if (!worst)
+	if (!(worst = busiest_local(in, IPPROTO_TCP)))
 		return;
 	ratio = cap > 0 ? (double)worst->ports / cap : 1;
 	any = cap > 0 ? (double)in->sd.tcp_ports_used / cap : 1;
@@ -274,16 +283,12 @@ static void check_bind(const struct audit_input *in, struct audit_report *r)
 static void check_udp(const struct audit_input *in, struct audit_report *r)
 {
 	long cap = audit_capacity(in);
-	const struct sd_local *worst = NULL;
+	const struct sd_local *worst;
 	char a[64];
 	struct finding *f;
 	double ratio;
 
-	for (size_t i = 0; i < in->sd.nlocal; i++)
-		if (in->sd.local[i].proto == IPPROTO_UDP &&
-		    (!worst || in->sd.local[i].ports > worst->ports))
-			worst = &in->sd.local[i];
-	if (!worst)
+	if (!(worst = busiest_local(in, IPPROTO_UDP)))
 		return;
 	ratio = cap > 0 ? (double)worst->ports / cap : 1;
 	f = audit_add(r, "udp-ports", audit_ratio_severity(in, ratio));

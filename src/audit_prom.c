@@ -35,7 +35,8 @@ static void dest_series(FILE *f, const struct audit_input *in,
 
 	head(f, ratio ? "porttune_destination_occupancy_ratio"
 		      : "porttune_destination_ports_in_use", "gauge",
-	     ratio ? "Ports in use over the capacity of one destination."
+	     ratio ? "Ports connect() cannot use (TIME_WAIT it may take over "
+		     "excluded) over the capacity of one destination."
 		   : "Sockets holding an ephemeral port towards one destination.");
 	for (size_t i = 0; i < n; i++) {
 		fprintf(f, "porttune_destination_%s{src=\"%s\",dst=\"%s\","
@@ -44,7 +45,8 @@ static void dest_series(FILE *f, const struct audit_input *in,
 			audit_addr(v[i]->family, v[i]->dst, dst, sizeof(dst), false),
 			v[i]->dport);
 		if (ratio)
-			fprintf(f, "%.6f\n", cap > 0 ? (double)v[i]->used / cap : 0);
+			fprintf(f, "%.6f\n", cap > 0 ?
+				(double)audit_occupied(in, v[i]) / cap : 0);
 		else
 			fprintf(f, "%u\n", v[i]->used);
 	}
@@ -53,7 +55,7 @@ static void dest_series(FILE *f, const struct audit_input *in,
 static void destinations(FILE *f, const struct audit_input *in, unsigned top)
 {
 	const struct sd_dest **v = calloc(top + 1, sizeof(*v));
-	size_t n = sd_top_dests(&in->sd, v, top);
+	size_t n = audit_top_dests(in, v, top);
 
 	dest_series(f, in, v, n, false);
 	dest_series(f, in, v, n, true);
@@ -71,7 +73,10 @@ static void census(FILE *f, const struct audit_input *in, unsigned top)
 		in->sd.udp_total);
 	gauge(f, "porttune_destination_capacity_ports",
 	      "Ephemeral ports one destination can use (range - reserved - "
-	      "held by listeners).", in->sd.p_eff);
+	      "held by listening or bound sockets).", in->sd.p_eff);
+	gauge(f, "porttune_tcp_time_wait_sockets",
+	      "TCP sockets in TIME_WAIT (sock_diag dump, IPv4 and IPv6).",
+	      in->sd.tcp_state[SD_TIME_WAIT]);
 	destinations(f, in, top);
 }
 
@@ -105,8 +110,9 @@ void audit_print_prometheus(FILE *f, const struct audit_view *v)
 	gauge(f, "porttune_ephemeral_ports",
 	      "Ports in net.ipv4.ip_local_port_range less reserved ones.",
 	      audit_effective_ports(in));
-	gauge(f, "porttune_tcp_time_wait_sockets",
-	      "TIME_WAIT sockets in this network namespace.", in->tcp_tw);
+	gauge(f, "porttune_tcp_timewait_minisockets",
+	      "/proc/net/sockstat tw: TIME_WAIT and orphaned FIN_WAIT2.",
+	      in->tcp_tw);
 	gauge(f, "porttune_tcp_inuse_sockets",
 	      "TCP sockets in use in this network namespace.", in->tcp_inuse);
 	gauge(f, "porttune_tcp_max_tw_buckets", "net.ipv4.tcp_max_tw_buckets.",

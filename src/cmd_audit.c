@@ -7,13 +7,15 @@
 
 #include "audit_netns.h"
 #include "audit_render.h"
+#include "audit_suggest.h"
 #include "cmd.h"
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: porttune audit [--profile FILE] "
 		"[--format text|json|prometheus] [--interval SECONDS] "
-		"[--processes] [--top N] [--no-sockets] [--all-netns]\n");
+		"[--processes] [--top N] [--no-sockets] "
+		"[--suggest-profile FILE] [--all-netns]\n");
 }
 
 /* "0.5", "2", "10": positive seconds, at most an hour. */
@@ -59,10 +61,37 @@ static int load_drift(const char *path, struct profile *prof,
 	return 0;
 }
 
+/* The findings' fixes as a profile, checked by the profile parser first. */
+static int write_suggestion(const struct audit_report *r, const char *file)
+{
+	struct profile p = { 0 };
+	struct err e = { 0 };
+	char *text = NULL;
+	size_t n = 0;
+	int rc = audit_suggest_text(r, &text, &n);
+
+	if (rc) {
+		pt_error("audit: --suggest-profile: %s", strerror(-rc));
+		return -1;
+	}
+	rc = profile_parse(&p, file, text, NULL, NULL, &e);
+	if (!rc)
+		rc = audit_suggest_write(file, text, &e);
+	if (rc)
+		pt_error("audit: --suggest-profile: %s", e.msg);
+	else
+		fprintf(stderr, "porttune: audit: %s: %zu suggested setting%s%s\n",
+			file, n, n == 1 ? "" : "s", n ? "; review it, then "
+			"porttune diff --profile FILE" : "; nothing to change");
+	free(text);
+	profile_free(&p);
+	return rc ? -1 : 0;
+}
+
 static int all_namespaces(const struct gopts *g, const struct audit_opts *o,
 			  const char *path, enum format fmt)
 {
-	struct all_netns_req q = { .opts = o, .cfg = { 0.5, 0.8 },
+	struct all_netns_req q = { .opts = o, .cfg = AUDIT_CFG_DEFAULT,
 				   .fmt = fmt };
 	struct profile prof = { 0 };
 	struct err e = { 0 };
@@ -99,18 +128,19 @@ int cmd_audit(int argc, char **argv, const struct gopts *g)
 		{ "top", required_argument, NULL, 't' },
 		{ "no-sockets", no_argument, NULL, 'S' },
 		{ "all-netns", no_argument, NULL, 'A' },
+		{ "suggest-profile", required_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	struct audit_opts o = { .sockets = true, .top = 10 };
-	struct audit_input in = { .cfg = { 0.5, 0.8 } };
+	struct audit_input in = { .cfg = AUDIT_CFG_DEFAULT };
 	struct audit_report r;
 	struct audit_view view = { 0 };
 	struct nic_state *nics = NULL;
 	struct profile prof = { 0 };
 	struct plan plan = { 0 };
 	enum format fmt = FMT_TEXT;
-	const char *path = NULL;
+	const char *path = NULL, *suggest = NULL;
 	struct err e = { 0 };
 	bool all_netns = false;
 	int c;
@@ -147,6 +177,9 @@ int cmd_audit(int argc, char **argv, const struct gopts *g)
 		case 'A':
 			all_netns = true;
 			break;
+		case 'g':
+			suggest = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return finish_stdout(EXIT_OK);
@@ -157,6 +190,11 @@ int cmd_audit(int argc, char **argv, const struct gopts *g)
 	}
 	if (optind < argc) {
 		usage(stderr);
+		return EXIT_AUDIT_UNKNOWN;
+	}
+	if (all_netns && suggest) {
+		pt_error("audit: --suggest-profile needs one namespace, not "
+			 "--all-netns");
 		return EXIT_AUDIT_UNKNOWN;
 	}
 	if (all_netns)
@@ -183,6 +221,8 @@ int cmd_audit(int argc, char **argv, const struct gopts *g)
 	else
 		audit_print_text(stdout, &view);
 	c = r.worst;
+	if (suggest && write_suggestion(&r, suggest))
+		c = EXIT_AUDIT_UNKNOWN;
 	free(nics);
 	audit_report_free(&r);
 	audit_input_free(&in);

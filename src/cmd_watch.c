@@ -28,7 +28,7 @@ static void usage(FILE *f)
 /* One screen: counters sampled over the interval, then the census. */
 static int frame(const struct audit_opts *o, bool tty, unsigned n)
 {
-	struct audit_input in = { .cfg = { 0.5, 0.8 } };
+	struct audit_input in = { .cfg = AUDIT_CFG_DEFAULT };
 	struct audit_report r;
 	struct err e = { 0 };
 	char when[32];

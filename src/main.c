@@ -28,7 +28,8 @@ struct command {
 
 static const struct command commands[] = {
 	{ "audit", cmd_audit, "[--profile FILE] [--format text|json|prometheus] "
-	  "[--interval S] [--processes] [--top N] [--no-sockets] [--all-netns]",
+	  "[--interval S] [--processes] [--top N] [--no-sockets] "
+	  "[--suggest-profile FILE] [--all-netns]",
 	  "diagnose ephemeral-port exhaustion and the settings behind it",
 	  EXIT_AUDIT_UNKNOWN, false },
 	{ "watch", cmd_watch, "[--interval S] [--top N] [--count N]",

@@ -11,6 +11,7 @@
 
 #include "backend.h"
 #include "plan.h"
+#include "portguard.h"
 #include "sysctl.h"
 
 static char *xstrdup0(const char *s)
@@ -200,6 +201,7 @@ static int sysctl_build(const struct profile *p, struct plan *plan,
 		if (plan->v[i].target == T_SYSCTL)
 			check_port_floor(p, &plan->v[i]);
 	order_port_floor(plan);
+	portguard_plan(plan);
 	return 0;
 }
 

@@ -19,8 +19,6 @@
 #include "sysctl.h"
 
 #define MAX_INCLUDE_DEPTH 16
-#define DEFAULT_WARN_RATIO 0.5
-#define DEFAULT_CRIT_RATIO 0.8
 
 enum sect { S_NONE, S_PROFILE, S_SYSCTL, S_NIC, S_SNAPSHOT, S_AUDIT, S_BAD };
 

@@ -29,6 +29,11 @@ struct audit_cfg {
 	double crit_ratio;
 };
 
+/* connect() latency jumps once a destination's preferred half is full. */
+#define DEFAULT_WARN_RATIO 0.5
+#define DEFAULT_CRIT_RATIO 0.8
+#define AUDIT_CFG_DEFAULT { DEFAULT_WARN_RATIO, DEFAULT_CRIT_RATIO }
+
 struct profile {
 	char *path;
 	char *description;

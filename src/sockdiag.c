@@ -208,6 +208,7 @@ int sd_result_init(struct sd_result *res, const struct sd_request *req)
 	res->port_lo = req->port_lo;
 	res->port_hi = req->port_hi;
 	res->recent_ms = req->recent_ms;
+	res->tw_aged_ms = req->tw_aged_ms;
 	res->range_size = req->port_hi >= req->port_lo ? req->port_hi - req->port_lo + 1u : 0;
 	p->words = (res->range_size + 63) / 64 + 1;
 	p->flags = req->flags;
@@ -308,6 +309,8 @@ static int attribute(struct sd_result *res, const struct sd_sock *s, bool eph, u
 				pr->ports += r == 1;
 				res->proc_ports_partial |= r < 0;
 			}
+		} else if (s->inode) {
+			res->proc_unreadable++;
 		} else {
 			res->proc_unattributed++;
 		}
@@ -354,8 +357,11 @@ static int feed(struct sd_result *res, const struct sd_sock *in)
 	*(s.family == AF_INET ? &res->tcp4 : &res->tcp6) += 1;
 	if (st == SD_LISTEN || st == SD_CLOSE || st == SD_BOUND_INACTIVE) {
 		/* connect() skips a port any socket listens on or bind()-ed, on any address */
-		if (s.sport)
+		if (s.sport) {
 			portset_add(&res->bound, s.sport);
+			if (st == SD_LISTEN)
+				portset_add(&res->listening, s.sport);
+		}
 		if (in_range)
 			*(st == SD_LISTEN ? &res->listen_in_range : &res->bound_only_in_range) += 1;
 	} else if (!in_range) {
@@ -384,6 +390,10 @@ static int feed(struct sd_result *res, const struct sd_sock *in)
 			d->tw_recent++;
 			res->tw_recent++;
 		}
+		/* age = TCP_TIMEWAIT_LEN - time left on the timer */
+		if (st == SD_TIME_WAIT && res->tw_aged_ms &&
+		    (uint64_t)s.expires + res->tw_aged_ms < TIMEWAIT_MS)
+			d->tw_aged++;
 		if (count_local(res, &s, off) < 0)
 			return -ENOMEM;
 	}
@@ -403,9 +413,16 @@ void sd_finish(struct sd_result *res)
 	const struct portset *rsv = &res->priv->reserved;
 
 	/* A reserved port that is also bound is subtracted once, as reserved. */
-	res->bound_in_range = 0;
-	for (unsigned port = res->port_lo; res->range_size && port <= res->port_hi; port++)
-		res->bound_in_range += portset_has(&res->bound, port) && !portset_has(rsv, port);
+	res->bound_in_range = res->held_by_listeners = res->held_by_bound = 0;
+	for (unsigned port = res->port_lo; res->range_size && port <= res->port_hi; port++) {
+		if (!portset_has(&res->bound, port) || portset_has(rsv, port))
+			continue;
+		res->bound_in_range++;
+		if (portset_has(&res->listening, port))
+			res->held_by_listeners++;
+		else
+			res->held_by_bound++;
+	}
 	res->p_eff = res->range_size > res->reserved_in_range + res->bound_in_range
 			     ? res->range_size - res->reserved_in_range - res->bound_in_range : 0;
 }

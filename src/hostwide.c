@@ -40,10 +40,10 @@ size_t hostwide_guard(struct plan *plan, bool allow)
 		if (per_netns_tree(c->key)) {
 			if (c->status != CS_INVALID || !readonly_here(c->key))
 				continue;
-			plan_set_note(c, "%s: host-wide setting (read-only "
-				      "inside a network namespace); porttune "
-				      "is acting on network namespace %s: set "
-				      "it from the initial namespace", c->key, ns);
+			plan_set_note(c, "%s: a host-wide setting, read-only "
+				      "in this network namespace; porttune is "
+				      "acting on network namespace %s: set it "
+				      "from the initial namespace", c->key, ns);
 			n++;
 			continue;
 		}

@@ -122,7 +122,7 @@ test_host_wide_keys_are_refused_in_a_namespace() {
 	run pt --netns "$NS" apply --profile "$WORK/hw.ini"
 	expect_rc 2
 	expect_err "vm.swappiness: host-wide setting; porttune is acting on network namespace $NS"
-	expect_err "net.core.rmem_max: host-wide setting \\(read-only inside a network namespace\\)"
+	expect_err "net.core.rmem_max: a host-wide setting, read-only in this network namespace; porttune is acting on network namespace $NS"
 	expect_err 'nothing was changed'
 	expect_eq "$(in_ns "$NS" cat /proc/sys/net/ipv4/tcp_fin_timeout)" 60 \
 		"per-namespace key of a refused profile"
@@ -150,7 +150,7 @@ test_allow_host_wide_shows_the_change_and_warns() {
 	run pt --netns "$NS" apply --profile "$WORK/hw.ini" --dry-run --allow-host-wide
 	# a host-wide net. key stays refused: the kernel makes it read-only here
 	expect_rc 2
-	expect_err 'net.core.rmem_max: host-wide setting'
+	expect_err 'net.core.rmem_max: a host-wide setting, read-only'
 	printf '[sysctl]\nvm.swappiness = %s\n' "$want" > "$WORK/hw.ini"
 	run pt --netns "$NS" apply --profile "$WORK/hw.ini" --dry-run --allow-host-wide
 	expect_rc 0

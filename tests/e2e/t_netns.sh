@@ -53,7 +53,10 @@ test_netns_gives_what_ip_netns_exec_gives() {
 	jq -S "$keys" "$WORK/out" > "$WORK/via-exec"
 	cmp "$WORK/via-option" "$WORK/via-exec" ||
 		fail "audit differs: $(diff "$WORK/via-option" "$WORK/via-exec")"
+	# sock_diag, /proc/sys/net, /proc/net/sockstat and /proc/net/snmp, and
+	# rtnetlink: each the target's (this test's own namespace has none)
 	jq -e '.sockets.tcp.time_wait == 200 and .settings.tcp_fin_timeout == 33
+	       and .sockstat.tw == 200 and .counters.ActiveOpens == 200
 	       and (.interfaces | index("pv0"))' "$WORK/via-option" > /dev/null ||
 		fail "not the namespace's own sockets/settings/devices: $(cat "$WORK/via-option")"
 	printf '[sysctl]\nnet.ipv4.tcp_fin_timeout = 30\n' > "$WORK/p.ini"

@@ -31,10 +31,10 @@ CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
 CORE = err profile sysctl plan txn snapshot output nic nic_survey nl ethtool ethtool_parse ethtool_names links audit audit_sockets counters sockdiag procmap
 CMDS = main cmd_apply cmd_diff cmd_rollback cmd_snapshots cmd_audit \
-       cmd_watch audit_render audit_prom
+       cmd_watch audit_render audit_prom audit_nagios outfile
 CORE_OBJ = $(CORE:%=build/%.o)
 CMD_OBJ = $(CMDS:%=build/%.o)
-UNIT_TESTS = profile sysctl snapshot plan audit ethtool sockdiag
+UNIT_TESTS = profile sysctl snapshot plan audit ethtool sockdiag nagios
 UNIT = $(UNIT_TESTS:%=build/tests/test_%)
 TOOLS = build/loadgen build/sdfloor
 
@@ -53,6 +53,9 @@ build/%.o: src/%.c | build
 build/tests/%: tests/unit/%.c $(CORE_OBJ) | build
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $^ \
 		$(PKG_LIBS) $(CMOCKA_LIBS)
+
+# the renderer is not part of the core
+build/tests/test_nagios: build/audit_nagios.o
 
 build/loadgen: tests/tools/loadgen.c | build
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<

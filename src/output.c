@@ -15,6 +15,8 @@ int format_parse(const char *s, bool allow_prometheus, enum format *f)
 		*f = FMT_JSON;
 	else if (allow_prometheus && !strcmp(s, "prometheus"))
 		*f = FMT_PROMETHEUS;
+	else if (allow_prometheus && !strcmp(s, "nagios"))
+		*f = FMT_NAGIOS;
 	else
 		return -EINVAL;
 	return 0;

@@ -9,6 +9,8 @@ VERSION := 0.1.0
 BINDIR = $(PREFIX)/sbin
 MANDIR = $(PREFIX)/share/man
 DATADIR = $(PREFIX)/share/porttune
+COMPLETIONDIR = $(PREFIX)/share/bash-completion/completions
+UNITDIR = $(PREFIX)/lib/systemd/system
 
 PKGS = libmnl libnl-route-3.0 inih json-c
 WARN = -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
@@ -82,13 +84,26 @@ bench: deps
 lint:
 	@sh tests/lint-man.sh
 
+# The man pages and units name installed paths: written for PREFIX.
 install: porttune
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 \
-		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)/profiles
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)/profiles \
+		$(DESTDIR)$(COMPLETIONDIR) $(DESTDIR)$(UNITDIR)
 	install -m 755 porttune $(DESTDIR)$(BINDIR)/porttune
-	install -m 644 man/porttune.8 $(DESTDIR)$(MANDIR)/man8/porttune.8
-	install -m 644 man/porttune.ini.5 $(DESTDIR)$(MANDIR)/man5/porttune.ini.5
+	for m in porttune.8:man8 porttune.ini.5:man5; do \
+		sed -e 's|/usr/local/share/porttune|$(DATADIR)|g' \
+		    -e 's|/usr/local/sbin|$(BINDIR)|g' man/$${m%%:*} \
+			> $(DESTDIR)$(MANDIR)/$${m#*:}/$${m%%:*} && \
+		chmod 644 $(DESTDIR)$(MANDIR)/$${m#*:}/$${m%%:*} || exit 1; \
+	done
 	install -m 644 profiles/*.ini $(DESTDIR)$(DATADIR)/profiles/
+	install -m 644 contrib/bash-completion/porttune \
+		$(DESTDIR)$(COMPLETIONDIR)/porttune
+	for u in contrib/systemd/*.service contrib/systemd/*.timer; do \
+		sed 's|@SBINDIR@|$(BINDIR)|g' $$u \
+			> $(DESTDIR)$(UNITDIR)/$${u##*/} && \
+		chmod 644 $(DESTDIR)$(UNITDIR)/$${u##*/} || exit 1; \
+	done
 
 clean:
 	rm -rf build porttune

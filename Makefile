@@ -33,7 +33,7 @@ CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
 CORE = err profile sysctl plan txn snapshot output nic nic_survey nl ethtool ethtool_parse ethtool_names links audit audit_sockets counters sockdiag procmap
 CMDS = main cmd_apply cmd_diff cmd_rollback cmd_snapshots cmd_audit \
-       cmd_watch audit_render audit_prom audit_nagios outfile
+       cmd_watch audit_render audit_prom audit_nagios outfile watch_render
 CORE_OBJ = $(CORE:%=build/%.o)
 CMD_OBJ = $(CMDS:%=build/%.o)
 UNIT_TESTS = profile sysctl snapshot plan audit ethtool sockdiag nagios

@@ -96,7 +96,7 @@ test_completion_offers_profiles_snapshots_and_interfaces() {
 	sysctl_set net.ipv4.tcp_fin_timeout 60
 	pt apply --profile "$WORK/s.ini" > /dev/null
 	comp porttune --state-dir "$STATE" rollback ""
-	expect_comp "1 2 latest"
+	expect_comp_has "" 1 2 latest
 	comp porttune --state-dir "$STATE" snapshots show ""
 	expect_comp "1 2"
 	ip link add cmpl0 type veth peer name cmpl1

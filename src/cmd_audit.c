@@ -1,20 +1,74 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* porttune audit: findings with severity, evidence and remedy (exit 0-3). */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
+#include <unistd.h>
 
 #include "audit_render.h"
 #include "audit_suggest.h"
 #include "cmd.h"
+#include "outfile.h"
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: porttune audit [--profile FILE] "
-		"[--format text|json|prometheus] [--interval SECONDS] "
-		"[--processes] [--top N] [--no-sockets] "
+		"[--format text|json|prometheus|nagios] [--output FILE] "
+		"[--interval SECONDS] [--processes] [--top N] [--no-sockets] "
+		"[-w PCT] [-c PCT] [--timeout SECONDS] "
 		"[--suggest-profile FILE]\n");
+}
+
+/* --timeout: what to say when the audit has not finished in time. */
+static char timeout_msg[96];
+static int timeout_fd;
+
+/* audit only reads, so there is nothing to undo: a hang (a stuck /proc
+ * read, a huge socket dump) ends here as UNKNOWN, as a monitoring plugin's
+ * timeout does. write() and _exit() are async-signal-safe. */
+static void on_timeout(int sig)
+{
+	(void)sig;
+	if (write(timeout_fd, timeout_msg, strlen(timeout_msg)) < 0)
+		_exit(EXIT_AUDIT_UNKNOWN);
+	_exit(EXIT_AUDIT_UNKNOWN);
+}
+
+static void arm_timeout(double seconds, enum format fmt)
+{
+	struct sigaction sa = { .sa_handler = on_timeout };
+	struct itimerval it = { .it_value = {
+		.tv_sec = (time_t)seconds,
+		.tv_usec = (suseconds_t)((seconds - (time_t)seconds) * 1e6) } };
+
+	timeout_fd = fmt == FMT_NAGIOS ? STDOUT_FILENO : STDERR_FILENO;
+	snprintf(timeout_msg, sizeof(timeout_msg), fmt == FMT_NAGIOS
+		 ? "PORTTUNE UNKNOWN - audit did not finish within %g s\n"
+		 : "porttune: audit: did not finish within %g s\n", seconds);
+	sigaction(SIGALRM, &sa, NULL);
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static void disarm_timeout(void)
+{
+	struct itimerval off = { 0 };
+
+	setitimer(ITIMER_REAL, &off, NULL);
+}
+
+/* -w/-c PCT: an occupancy percentage, 0 < PCT <= 100. */
+static int parse_pct(const char *s, double *ratio)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s || *end || !(v > 0) || v > 100)
+		return -1;
+	*ratio = v / 100;
+	return 0;
 }
 
 /* "0.5", "2", "10": positive seconds, at most an hour. */
@@ -97,6 +151,10 @@ int cmd_audit(int argc, char **argv, const struct gopts *g)
 		{ "top", required_argument, NULL, 't' },
 		{ "no-sockets", no_argument, NULL, 'S' },
 		{ "suggest-profile", required_argument, NULL, 'g' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "warning", required_argument, NULL, 'w' },
+		{ "critical", required_argument, NULL, 'c' },
+		{ "timeout", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -110,10 +168,15 @@ int cmd_audit(int argc, char **argv, const struct gopts *g)
 	enum format fmt = FMT_TEXT;
 	const char *path = NULL, *suggest = NULL;
 	struct err e = { 0 };
+	double warn = 0, crit = 0, timeout = 0;
+	const char *output = NULL;
+	struct outfile out = { 0 };
+	FILE *f = stdout;
 	int c;
 
 	(void)g;
-	while ((c = getopt_long(argc, argv, "p:f:i:Pt:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:f:i:Pt:o:w:c:h", opts,
+				NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			path = optarg;
@@ -121,8 +184,8 @@ int cmd_audit(int argc, char **argv, const struct gopts *g)
 		case 'f':
 			if (!format_parse(optarg, true, &fmt))
 				break;
-			pt_error("audit: --format: '%s' is not text, json or "
-				 "prometheus", optarg);
+			pt_error("audit: --format: '%s' is not text, json, "
+				 "prometheus or nagios", optarg);
 			return EXIT_AUDIT_UNKNOWN;
 		case 'i':
 			if (!parse_seconds(optarg, &o.interval))
@@ -145,6 +208,22 @@ int cmd_audit(int argc, char **argv, const struct gopts *g)
 		case 'g':
 			suggest = optarg;
 			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'w':
+		case 'c':
+			if (!parse_pct(optarg, c == 'w' ? &warn : &crit))
+				break;
+			pt_error("audit: -%c: '%s' is not a percentage (0-100)",
+				 c, optarg);
+			return EXIT_AUDIT_UNKNOWN;
+		case 'T':
+			if (!parse_seconds(optarg, &timeout))
+				break;
+			pt_error("audit: --timeout: '%s' is not a number of "
+				 "seconds (0-3600)", optarg);
+			return EXIT_AUDIT_UNKNOWN;
 		case 'h':
 			usage(stdout);
 			return finish_stdout(EXIT_OK);
@@ -157,7 +236,20 @@ int cmd_audit(int argc, char **argv, const struct gopts *g)
 		usage(stderr);
 		return EXIT_AUDIT_UNKNOWN;
 	}
+	if (timeout > 0)
+		arm_timeout(timeout, fmt);
 	if (path && load_drift(path, &prof, &plan, &in)) {
+		plan_free(&plan);
+		profile_free(&prof);
+		return EXIT_AUDIT_UNKNOWN;
+	}
+	/* the command line beats the profile's [audit] thresholds */
+	in.cfg.warn_ratio = warn ? warn : in.cfg.warn_ratio;
+	in.cfg.crit_ratio = crit ? crit : in.cfg.crit_ratio;
+	if (in.cfg.warn_ratio > in.cfg.crit_ratio) {
+		pt_error("audit: the warning threshold (%g%%) is above the "
+			 "critical one (%g%%)", 100 * in.cfg.warn_ratio,
+			 100 * in.cfg.crit_ratio);
 		plan_free(&plan);
 		profile_free(&prof);
 		return EXIT_AUDIT_UNKNOWN;
@@ -168,19 +260,33 @@ int cmd_audit(int argc, char **argv, const struct gopts *g)
 	view = (struct audit_view){ &in, &r, NULL, 0, o.top, o.processes };
 	/* NIC state is context for people; a host without ethtool netlink
 	 * still gets its port audit */
-	if (fmt != FMT_PROMETHEUS &&
+	if (fmt != FMT_PROMETHEUS && fmt != FMT_NAGIOS &&
 	    nic_survey(path ? &prof : NULL, &nics, &view.nnics, &e))
 		pt_error("audit: interfaces: %s", e.msg);
 	view.nics = nics;
-	if (fmt == FMT_JSON)
-		json_emit(stdout, audit_json(&view));
-	else if (fmt == FMT_PROMETHEUS)
-		audit_print_prometheus(stdout, &view);
-	else
-		audit_print_text(stdout, &view);
+	disarm_timeout();
 	c = r.worst;
 	if (suggest && write_suggestion(&r, suggest))
 		c = EXIT_AUDIT_UNKNOWN;
+	if (output && outfile_open(&out, output, &e)) {
+		pt_error("audit: --output: %s", e.msg);
+		c = EXIT_AUDIT_UNKNOWN;
+		goto done;
+	}
+	f = output ? out.f : stdout;
+	if (fmt == FMT_JSON)
+		json_emit(f, audit_json(&view));
+	else if (fmt == FMT_PROMETHEUS)
+		audit_print_prometheus(f, &view);
+	else if (fmt == FMT_NAGIOS)
+		audit_print_nagios(f, &view);
+	else
+		audit_print_text(f, &view);
+	if (output && outfile_commit(&out, &e)) {
+		pt_error("audit: --output: %s", e.msg);
+		c = EXIT_AUDIT_UNKNOWN;
+	}
+done:
 	free(nics);
 	audit_report_free(&r);
 	audit_input_free(&in);

@@ -20,9 +20,10 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{ "audit", cmd_audit, "[--profile FILE] [--format text|json|prometheus] "
-	  "[--interval S] [--processes] [--top N] [--no-sockets] "
-	  "[--suggest-profile FILE]",
+	{ "audit", cmd_audit, "[--profile FILE] "
+	  "[--format text|json|prometheus|nagios] [--output FILE] "
+	  "[--interval S] [--processes] [--top N] [--no-sockets] [-w PCT] "
+	  "[-c PCT] [--timeout S] [--suggest-profile FILE]",
 	  "diagnose ephemeral-port exhaustion and the settings behind it" },
 	{ "watch", cmd_watch, "[--interval S] [--top N] [--count N]",
 	  "refresh the key figures and top destinations until interrupted" },

@@ -9,6 +9,8 @@ VERSION := 0.1.0
 BINDIR = $(PREFIX)/sbin
 MANDIR = $(PREFIX)/share/man
 DATADIR = $(PREFIX)/share/porttune
+COMPLETIONDIR = $(PREFIX)/share/bash-completion/completions
+UNITDIR = $(PREFIX)/lib/systemd/system
 
 PKGS = libmnl libnl-route-3.0 inih json-c
 WARN = -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
@@ -30,11 +32,12 @@ PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
 CORE = err profile sysctl plan hostwide netns_target prom_merge txn snapshot output nic nic_survey nl ethtool ethtool_parse ethtool_names links audit audit_sockets counters sockdiag procmap portguard audit_suggest
-CMDS = main cmd_apply audit_netns cmd_diff cmd_rollback cmd_snapshots cmd_audit \
-       cmd_watch audit_render audit_prom
+CMDS = main cmd_apply cmd_diff cmd_rollback cmd_snapshots cmd_audit \
+       cmd_watch audit_render audit_prom audit_nagios outfile watch_render \
+       audit_netns
 CORE_OBJ = $(CORE:%=build/%.o)
 CMD_OBJ = $(CMDS:%=build/%.o)
-UNIT_TESTS = profile sysctl snapshot plan audit ethtool sockdiag prom_merge
+UNIT_TESTS = profile sysctl snapshot plan audit ethtool sockdiag nagios prom_merge
 UNIT = $(UNIT_TESTS:%=build/tests/test_%)
 TOOLS = build/loadgen build/sdfloor
 
@@ -53,6 +56,9 @@ build/%.o: src/%.c | build
 build/tests/%: tests/unit/%.c $(CORE_OBJ) | build
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $^ \
 		$(PKG_LIBS) $(CMOCKA_LIBS)
+
+# the renderer is not part of the core
+build/tests/test_nagios: build/audit_nagios.o
 
 build/loadgen: tests/tools/loadgen.c | build
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
@@ -79,13 +85,26 @@ bench: deps
 lint:
 	@sh tests/lint-man.sh
 
+# The man pages and units name installed paths: written for PREFIX.
 install: porttune
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 \
-		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)/profiles
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)/profiles \
+		$(DESTDIR)$(COMPLETIONDIR) $(DESTDIR)$(UNITDIR)
 	install -m 755 porttune $(DESTDIR)$(BINDIR)/porttune
-	install -m 644 man/porttune.8 $(DESTDIR)$(MANDIR)/man8/porttune.8
-	install -m 644 man/porttune.ini.5 $(DESTDIR)$(MANDIR)/man5/porttune.ini.5
+	for m in porttune.8:man8 porttune.ini.5:man5; do \
+		sed -e 's|/usr/local/share/porttune|$(DATADIR)|g' \
+		    -e 's|/usr/local/sbin|$(BINDIR)|g' man/$${m%%:*} \
+			> $(DESTDIR)$(MANDIR)/$${m#*:}/$${m%%:*} && \
+		chmod 644 $(DESTDIR)$(MANDIR)/$${m#*:}/$${m%%:*} || exit 1; \
+	done
 	install -m 644 profiles/*.ini $(DESTDIR)$(DATADIR)/profiles/
+	install -m 644 contrib/bash-completion/porttune \
+		$(DESTDIR)$(COMPLETIONDIR)/porttune
+	for u in contrib/systemd/*.service contrib/systemd/*.timer; do \
+		sed 's|@SBINDIR@|$(BINDIR)|g' $$u \
+			> $(DESTDIR)$(UNITDIR)/$${u##*/} && \
+		chmod 644 $(DESTDIR)$(UNITDIR)/$${u##*/} || exit 1; \
+	done
 
 clean:
 	rm -rf build porttune

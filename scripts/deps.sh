@@ -4,6 +4,9 @@
 set -u
 pkgs="pkg-config libmnl-dev libnl-3-dev libnl-route-3-dev libinih-dev
 libcmocka-dev libjson-c-dev mandoc iproute2 ethtool net-tools jq util-linux strace"
+# the real tools the integrations are tested with
+pkgs="$pkgs prometheus bash-completion systemd ansible-core python3
+debhelper dpkg-dev fakeroot lintian git"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	missing=""

@@ -137,8 +137,10 @@ static void print_processes(FILE *f, const struct audit_input *in,
 	free(c);
 }
 
-static void print_nics(FILE *f, const struct nic_state *v, size_t n)
+static void print_nics(FILE *f, const struct nic_state *v, size_t all,
+		       unsigned top)
 {
+	size_t n = all < top ? all : top;
 	char usecs[16], queues[32];
 
 	if (!n)
@@ -157,6 +159,10 @@ static void print_nics(FILE *f, const struct nic_state *v, size_t n)
 			tri(v[i].adaptive_rx),
 			v[i].channels < 0 ? "n/a" : queues);
 	}
+	/* a host with hundreds of interfaces must not bury the findings */
+	if (all > n)
+		fprintf(f, "(%zu more interfaces; --top %zu lists them all)\n",
+			all - n, all);
 }
 
 static void print_counters(FILE *f, const struct audit_input *in)
@@ -193,7 +199,7 @@ void audit_print_text(FILE *f, const struct audit_view *v)
 			print_processes(f, in, v->top);
 	}
 	print_counters(f, in);
-	print_nics(f, v->nics, v->nnics);
+	print_nics(f, v->nics, v->nnics, v->top);
 	if (in->drift && (plan_count(in->drift, CS_PENDING) ||
 			  plan_count(in->drift, CS_INVALID))) {
 		fprintf(f, "\nDrift from the profile\n");

@@ -71,7 +71,9 @@ static json_object *report_json(const struct txn *t, const struct err *e,
 
 static int exit_code(const struct txn *t, enum txn_stage st, bool detailed)
 {
-	bool changed = plan_count(&t->plan, CS_CHANGED) > 0;
+	/* a dry run "changes" what it would change: puppet --noop exits 2 */
+	bool changed = plan_count(&t->plan, t->dry_run ? CS_PENDING
+						       : CS_CHANGED) > 0;
 
 	if (!detailed)
 		return st == TXN_OK ? EXIT_OK
@@ -79,7 +81,7 @@ static int exit_code(const struct txn *t, enum txn_stage st, bool detailed)
 		     : t->revert_failed ? EXIT_APPLY_REVERT_FAILED
 		     : EXIT_APPLY_FAILED;
 	if (st == TXN_OK)
-		return changed && !t->dry_run ? EXIT_DETAILED_CHANGED : EXIT_OK;
+		return changed ? EXIT_DETAILED_CHANGED : EXIT_OK;
 	return changed ? EXIT_DETAILED_CHANGED_FAILED : EXIT_DETAILED_FAILED;
 }
 

@@ -1,21 +1,75 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* porttune audit: findings with severity, evidence and remedy (exit 0-3). */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
+#include <unistd.h>
 
 #include "audit_netns.h"
 #include "audit_render.h"
 #include "audit_suggest.h"
 #include "cmd.h"
+#include "outfile.h"
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: porttune audit [--profile FILE] "
-		"[--format text|json|prometheus] [--interval SECONDS] "
-		"[--processes] [--top N] [--no-sockets] "
+		"[--format text|json|prometheus|nagios] [--output FILE] "
+		"[--interval SECONDS] [--processes] [--top N] [--no-sockets] "
+		"[-w PCT] [-c PCT] [--timeout SECONDS] "
 		"[--suggest-profile FILE] [--all-netns]\n");
+}
+
+/* --timeout: what to say when the audit has not finished in time. */
+static char timeout_msg[96];
+static int timeout_fd;
+
+/* audit only reads, so there is nothing to undo: a hang (a stuck /proc
+ * read, a huge socket dump) ends here as UNKNOWN, as a monitoring plugin's
+ * timeout does. write() and _exit() are async-signal-safe. */
+static void on_timeout(int sig)
+{
+	(void)sig;
+	if (write(timeout_fd, timeout_msg, strlen(timeout_msg)) < 0)
+		_exit(EXIT_AUDIT_UNKNOWN);
+	_exit(EXIT_AUDIT_UNKNOWN);
+}
+
+static void arm_timeout(double seconds, enum format fmt)
+{
+	struct sigaction sa = { .sa_handler = on_timeout };
+	struct itimerval it = { .it_value = {
+		.tv_sec = (time_t)seconds,
+		.tv_usec = (suseconds_t)((seconds - (time_t)seconds) * 1e6) } };
+
+	timeout_fd = fmt == FMT_NAGIOS ? STDOUT_FILENO : STDERR_FILENO;
+	snprintf(timeout_msg, sizeof(timeout_msg), fmt == FMT_NAGIOS
+		 ? "PORTTUNE UNKNOWN - audit did not finish within %g s\n"
+		 : "porttune: audit: did not finish within %g s\n", seconds);
+	sigaction(SIGALRM, &sa, NULL);
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static void disarm_timeout(void)
+{
+	struct itimerval off = { 0 };
+
+	setitimer(ITIMER_REAL, &off, NULL);
+}
+
+/* -w/-c PCT: an occupancy percentage, 0 < PCT <= 100. */
+static int parse_pct(const char *s, double *ratio)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s || *end || !(v > 0) || v > 100)
+		return -1;
+	*ratio = v / 100;
+	return 0;
 }
 
 /* "0.5", "2", "10": positive seconds, at most an hour. */
@@ -88,18 +142,23 @@ static int write_suggestion(const struct audit_report *r, const char *file)
 	return rc ? -1 : 0;
 }
 
+/* --all-netns: the same audit in every network namespace. */
 static int all_namespaces(const struct gopts *g, const struct audit_opts *o,
-			  const char *path, enum format fmt)
+			  const char *path, enum format fmt,
+			  const char *suggest, const char *output,
+			  double warn, double crit)
 {
 	struct all_netns_req q = { .opts = o, .cfg = AUDIT_CFG_DEFAULT,
 				   .fmt = fmt };
 	struct profile prof = { 0 };
+	struct outfile out = { 0 };
 	struct err e = { 0 };
+	const char *clash = g->netns ? "--netns" : suggest ? "--suggest-profile"
+			  : fmt == FMT_NAGIOS ? "--format nagios" : NULL;
 	int code;
 
-	if (g->netns) {
-		pt_error("audit: --all-netns and --netns %s: choose one",
-			 g->netns);
+	if (clash) {
+		pt_error("audit: %s needs one namespace, not --all-netns", clash);
 		return EXIT_AUDIT_UNKNOWN;
 	}
 	if (path) {
@@ -113,7 +172,26 @@ static int all_namespaces(const struct gopts *g, const struct audit_opts *o,
 		q.prof = &prof;
 		q.cfg = prof.audit;
 	}
-	code = audit_all_netns(stdout, &q);
+	q.cfg.warn_ratio = warn ? warn : q.cfg.warn_ratio;
+	q.cfg.crit_ratio = crit ? crit : q.cfg.crit_ratio;
+	if (q.cfg.warn_ratio > q.cfg.crit_ratio) {
+		pt_error("audit: the warning threshold (%g%%) is above the "
+			 "critical one (%g%%)", 100 * q.cfg.warn_ratio,
+			 100 * q.cfg.crit_ratio);
+		profile_free(&prof);
+		return EXIT_AUDIT_UNKNOWN;
+	}
+	if (output && outfile_open(&out, output, &e)) {
+		pt_error("audit: --output: %s", e.msg);
+		profile_free(&prof);
+		return EXIT_AUDIT_UNKNOWN;
+	}
+	code = audit_all_netns(output ? out.f : stdout, &q);
+	disarm_timeout();
+	if (output && outfile_commit(&out, &e)) {
+		pt_error("audit: --output: %s", e.msg);
+		code = EXIT_AUDIT_UNKNOWN;
+	}
 	profile_free(&prof);
 	return finish_stdout(code);
 }
@@ -129,6 +207,10 @@ int cmd_audit(int argc, char **argv, const struct gopts *g)
 		{ "no-sockets", no_argument, NULL, 'S' },
 		{ "all-netns", no_argument, NULL, 'A' },
 		{ "suggest-profile", required_argument, NULL, 'g' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "warning", required_argument, NULL, 'w' },
+		{ "critical", required_argument, NULL, 'c' },
+		{ "timeout", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -142,10 +224,15 @@ int cmd_audit(int argc, char **argv, const struct gopts *g)
 	enum format fmt = FMT_TEXT;
 	const char *path = NULL, *suggest = NULL;
 	struct err e = { 0 };
+	double warn = 0, crit = 0, timeout = 0;
+	const char *output = NULL;
+	struct outfile out = { 0 };
+	FILE *f = stdout;
 	bool all_netns = false;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "p:f:i:Pt:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:f:i:Pt:o:w:c:h", opts,
+				NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			path = optarg;
@@ -153,8 +240,8 @@ int cmd_audit(int argc, char **argv, const struct gopts *g)
 		case 'f':
 			if (!format_parse(optarg, true, &fmt))
 				break;
-			pt_error("audit: --format: '%s' is not text, json or "
-				 "prometheus", optarg);
+			pt_error("audit: --format: '%s' is not text, json, "
+				 "prometheus or nagios", optarg);
 			return EXIT_AUDIT_UNKNOWN;
 		case 'i':
 			if (!parse_seconds(optarg, &o.interval))
@@ -180,6 +267,22 @@ int cmd_audit(int argc, char **argv, const struct gopts *g)
 		case 'g':
 			suggest = optarg;
 			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'w':
+		case 'c':
+			if (!parse_pct(optarg, c == 'w' ? &warn : &crit))
+				break;
+			pt_error("audit: -%c: '%s' is not a percentage (0-100)",
+				 c, optarg);
+			return EXIT_AUDIT_UNKNOWN;
+		case 'T':
+			if (!parse_seconds(optarg, &timeout))
+				break;
+			pt_error("audit: --timeout: '%s' is not a number of "
+				 "seconds (0-3600)", optarg);
+			return EXIT_AUDIT_UNKNOWN;
 		case 'h':
 			usage(stdout);
 			return finish_stdout(EXIT_OK);
@@ -192,14 +295,23 @@ int cmd_audit(int argc, char **argv, const struct gopts *g)
 		usage(stderr);
 		return EXIT_AUDIT_UNKNOWN;
 	}
-	if (all_netns && suggest) {
-		pt_error("audit: --suggest-profile needs one namespace, not "
-			 "--all-netns");
+	if (timeout > 0)
+		arm_timeout(timeout, fmt);
+	if (all_netns)
+		return all_namespaces(g, &o, path, fmt, suggest, output,
+				      warn, crit);
+	if (path && load_drift(path, &prof, &plan, &in)) {
+		plan_free(&plan);
+		profile_free(&prof);
 		return EXIT_AUDIT_UNKNOWN;
 	}
-	if (all_netns)
-		return all_namespaces(g, &o, path, fmt);
-	if (path && load_drift(path, &prof, &plan, &in)) {
+	/* the command line beats the profile's [audit] thresholds */
+	in.cfg.warn_ratio = warn ? warn : in.cfg.warn_ratio;
+	in.cfg.crit_ratio = crit ? crit : in.cfg.crit_ratio;
+	if (in.cfg.warn_ratio > in.cfg.crit_ratio) {
+		pt_error("audit: the warning threshold (%g%%) is above the "
+			 "critical one (%g%%)", 100 * in.cfg.warn_ratio,
+			 100 * in.cfg.crit_ratio);
 		plan_free(&plan);
 		profile_free(&prof);
 		return EXIT_AUDIT_UNKNOWN;
@@ -210,19 +322,33 @@ int cmd_audit(int argc, char **argv, const struct gopts *g)
 	view = (struct audit_view){ &in, &r, NULL, 0, o.top, o.processes };
 	/* NIC state is context for people; a host without ethtool netlink
 	 * still gets its port audit */
-	if (fmt != FMT_PROMETHEUS &&
+	if (fmt != FMT_PROMETHEUS && fmt != FMT_NAGIOS &&
 	    nic_survey(path ? &prof : NULL, &nics, &view.nnics, &e))
 		pt_error("audit: interfaces: %s", e.msg);
 	view.nics = nics;
-	if (fmt == FMT_JSON)
-		json_emit(stdout, audit_json(&view));
-	else if (fmt == FMT_PROMETHEUS)
-		audit_print_prometheus(stdout, &view);
-	else
-		audit_print_text(stdout, &view);
+	disarm_timeout();
 	c = r.worst;
 	if (suggest && write_suggestion(&r, suggest))
 		c = EXIT_AUDIT_UNKNOWN;
+	if (output && outfile_open(&out, output, &e)) {
+		pt_error("audit: --output: %s", e.msg);
+		c = EXIT_AUDIT_UNKNOWN;
+		goto done;
+	}
+	f = output ? out.f : stdout;
+	if (fmt == FMT_JSON)
+		json_emit(f, audit_json(&view));
+	else if (fmt == FMT_PROMETHEUS)
+		audit_print_prometheus(f, &view);
+	else if (fmt == FMT_NAGIOS)
+		audit_print_nagios(f, &view);
+	else
+		audit_print_text(f, &view);
+	if (output && outfile_commit(&out, &e)) {
+		pt_error("audit: --output: %s", e.msg);
+		c = EXIT_AUDIT_UNKNOWN;
+	}
+done:
 	free(nics);
 	audit_report_free(&r);
 	audit_input_free(&in);

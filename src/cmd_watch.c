@@ -4,12 +4,15 @@
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "audit_render.h"
 #include "cmd.h"
+#include "watch_render.h"
 
 static volatile sig_atomic_t stop;
 
@@ -23,6 +26,21 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: porttune watch [--interval SECONDS] [--top N] "
 		"[--count N]\n");
+}
+
+/* $COLUMNS, else the terminal's width, else no limit (a pipe or a file). */
+static unsigned screen_width(void)
+{
+	const char *env = getenv("COLUMNS");
+	struct winsize ws;
+	unsigned w = 0;
+
+	if (env && *env)
+		w = (unsigned)strtoul(env, NULL, 10);
+	else if (!ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws))
+		w = ws.ws_col;
+	/* below this even the essential columns do not fit */
+	return w && w < 40 ? 40 : w;
 }
 
 /* One screen: counters sampled over the interval, then the census. */
@@ -49,14 +67,8 @@ static int frame(const struct audit_opts *o, bool tty, unsigned n)
 		return rc;
 	}
 	audit_evaluate(&in, &r);
-	printf("porttune watch  %s  refresh %u  every %.1f s  status %s\n\n",
-	       when, n, o->interval, severity_name(r.worst));
-	printf("%.1f connects/s, %.1f entering TIME_WAIT/s, %.1f TIME_WAIT "
-	       "reuses/s, %.1f failed connects/s\n", in.rate_active_opens,
-	       in.rate_tw_entered, in.rate_tw_recycled, in.rate_attempt_fails);
-	audit_print_census(stdout, &in);
-	printf("\n");
-	audit_print_destinations(stdout, &in, o->top);
+	watch_print_frame(stdout, &in, &r, &(struct watch_frame){
+		when, n, o->interval, o->top, screen_width() });
 	fflush(stdout);
 	audit_report_free(&r);
 	audit_input_free(&in);

@@ -27,9 +27,10 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{ "audit", cmd_audit, "[--profile FILE] [--format text|json|prometheus] "
-	  "[--interval S] [--processes] [--top N] [--no-sockets] "
-	  "[--suggest-profile FILE] [--all-netns]",
+	{ "audit", cmd_audit, "[--profile FILE] "
+	  "[--format text|json|prometheus|nagios] [--output FILE] "
+	  "[--interval S] [--processes] [--top N] [--no-sockets] [-w PCT] "
+	  "[-c PCT] [--timeout S] [--suggest-profile FILE] [--all-netns]",
 	  "diagnose ephemeral-port exhaustion and the settings behind it",
 	  EXIT_AUDIT_UNKNOWN, false },
 	{ "watch", cmd_watch, "[--interval S] [--top N] [--count N]",
@@ -139,12 +140,12 @@ static int take_global_options(int *argc, char **argv, struct gopts *g)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: porttune [GLOBAL OPTIONS] COMMAND [OPTIONS]\n\n"
-		"global options (before or after COMMAND):\n");
+	fprintf(f, "usage: porttune");
 	for (size_t i = 0; i < ARRAY_SIZE(global_options); i++)
-		fprintf(f, "  --%s %s\n", global_options[i].name,
+		fprintf(f, " [--%s %s]", global_options[i].name,
 			global_options[i].arg);
-	fputc('\n', f);
+	fprintf(f, " COMMAND [OPTIONS]\n(the options in brackets before "
+		"COMMAND may also follow it)\n\n");
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		fprintf(f, "  %-10s %s\n  %-10s   %s\n", commands[i].name,
 			commands[i].args, "", commands[i].summary);

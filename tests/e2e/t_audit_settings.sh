@@ -63,7 +63,7 @@ test_audit_prometheus_output_parses() {
 test_audit_bad_format_is_unknown() {
 	run pt audit --format yaml
 	expect_rc 3
-	expect_err "audit: --format: 'yaml' is not text, json or prometheus"
+	expect_err "audit: --format: 'yaml' is not text, json, prometheus or nagios"
 }
 
 test_audit_lists_matched_interfaces_and_nic_drift() {

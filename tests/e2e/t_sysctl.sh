@@ -105,7 +105,7 @@ test_json_diff_lists_drift() {
 	write_tuning
 	run pt diff --profile "$WORK/tune.ini" --format json
 	expect_rc 1
-	jq -e '.drift == true and ([.changes[] | select(.status == "drift")]
+	jq -e '.drift == true and ([.changes[] | select(.status == "pending")]
 	       | length) == 4' "$WORK/out" > /dev/null || fail "json diff"
 }
 

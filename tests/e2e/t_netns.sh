@@ -212,11 +212,33 @@ test_all_netns_lists_each_namespace_with_its_settings() {
 	[ -z "$dup" ] || fail "metric families repeated: $dup"
 }
 
-test_all_netns_and_netns_are_exclusive() {
+test_all_netns_refuses_what_needs_one_namespace() {
 	netns_add e
 	run pt --netns "$NS" audit --all-netns
 	expect_rc 3
-	expect_err 'choose one'
+	expect_err 'audit: --netns needs one namespace, not --all-netns'
+	run pt audit --all-netns --format nagios
+	expect_rc 3
+	expect_err 'audit: --format nagios needs one namespace'
+	run pt audit --all-netns --suggest-profile "$WORK/s.ini"
+	expect_rc 3
+	[ ! -e "$WORK/s.ini" ] || fail "a suggestion was written"
+}
+
+test_all_netns_output_file_and_thresholds() {
+	netns_add o
+	in_ns "$NS" sh -c 'echo "40000 40099" > /proc/sys/net/ipv4/ip_local_port_range'
+	in_ns "$NS" "$LOADGEN" --mode timewait --count 60 --dst 127.0.0.1:5001 > /dev/null
+	# 60 of 100 ports: WARNING at the default 50%, OK with -w 70 -c 90
+	run pt audit --all-netns --format json
+	jq -e --arg n "$NS" '.namespaces[] | select(.netns.name == $n)
+		| .findings | map(select(.check == "destination"))[0].severity == "WARNING"' \
+		"$WORK/out" > /dev/null || fail "60% not a warning by default"
+	run pt audit --all-netns --format prometheus --output "$WORK/all.prom" -w 70 -c 90
+	[ -s "$WORK/all.prom" ] || fail "--output wrote nothing"
+	[ ! -s "$WORK/out" ] || fail "--output also wrote to stdout"
+	grep -q "^porttune_finding_severity{netns=\"$NS\",check=\"destination\"} 0\$" \
+		"$WORK/all.prom" || fail "thresholds not applied: $(grep "netns=\"$NS\"" "$WORK/all.prom" | grep finding)"
 }
 
 # Enough namespaces that they are audited by several processes at once.

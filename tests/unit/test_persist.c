@@ -122,10 +122,10 @@ static void manifest_round_trips(void **state)
 					  "/etc/x.wants/p.service")->check,
 			    "/etc/p.service");
 	assert_null(manifest_find(&n, MF_FILE, "/etc/porttune"));
+	manifest_free(&n);
 	assert_int_equal(manifest_parse(&n, "file relative x\n", NULL), -EINVAL);
 	free(text);
 	manifest_free(&m);
-	manifest_free(&n);
 }
 
 int main(void)

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* porttune apply: make the host match a profile, as one transaction. */
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "cmd.h"
 #include "confirm.h"
@@ -14,6 +16,7 @@
 /* The most --confirm waits: long enough to reconnect, short enough to
  * notice. */
 #define CONFIRM_MAX (24 * 3600)
+#define HOTPLUG_LOCK_TRIES 200	/* x 50 ms, well inside udev's timeout */
 
 static void summary(FILE *f, const struct txn *t)
 {
@@ -121,6 +124,17 @@ int txn_command(struct txn *t, enum format fmt, bool detailed)
 	enum txn_stage st = txn_run(t, &e);
 	const char *result;
 	int code;
+
+	/* udev adds devices in bursts (and at boot, beside the unit): a
+	 * hotplug apply waits its turn instead of losing the device */
+	for (int i = 0; t->nifaces && st == TXN_BAD_INPUT && e.code == -EBUSY &&
+	     !t->loaded && i < HOTPLUG_LOCK_TRIES; i++) {
+		struct timespec ts = { 0, 50000000L };
+
+		nanosleep(&ts, NULL);
+		memset(&e, 0, sizeof(e));
+		st = txn_run(t, &e);
+	}
 
 	if (st == TXN_OK && t->boot_check) {
 		struct err be = { 0 };

@@ -276,9 +276,11 @@ static size_t render(const struct gopts *g, const struct profile *p,
 
 	snprintf(o[n].path, sizeof(o[n].path), PERSIST_PROFILE);
 	o[n++].text = persist_profile_text(p, source);
-	snprintf(o[n].path, sizeof(o[n].path), PERSIST_SYSCTL_DIR "/%s",
-		 conf_name);
-	o[n++].text = persist_sysctl_text(p, source);
+	if (p->nsysctl) {
+		snprintf(o[n].path, sizeof(o[n].path), PERSIST_SYSCTL_DIR "/%s",
+			 conf_name);
+		o[n++].text = persist_sysctl_text(p, source);
+	}
 	/* NIC settings need the unit and the rule; sysctls alone do not */
 	if (!p->nnic)
 		return n;
@@ -347,7 +349,7 @@ static int persist(const struct gopts *g, const char *path, bool dry_run,
 	struct sysctld_conf conf;
 	struct profile prof;
 	struct out o[5] = { 0 };
-	char buf[PATH_MAX], name[64];
+	char buf[PATH_MAX], name[64], source[PATH_MAX];
 	struct err e = { 0 };
 	size_t n = 0;
 	int rc, code = EXIT_PERSIST_FAILED;
@@ -372,7 +374,10 @@ static int persist(const struct gopts *g, const char *path, bool dry_run,
 	sysctld_load(&conf, g->root, old_conf ? old_conf->path : NULL, &e);
 	rc = persist_pick_name(&conf, &prof, name, sizeof(name), &e);
 	sysctld_free(&conf);
-	if (!rc && !(n = render(g, &prof, path, name, o, &e)))
+	/* the header names the profile by a path that means something later */
+	if (!realpath(prof.path, source))
+		snprintf(source, sizeof(source), "%s", path);
+	if (!rc && !(n = render(g, &prof, source, name, o, &e)))
 		rc = -EINVAL;
 	if (rc)
 		goto out;

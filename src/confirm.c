@@ -167,7 +167,14 @@ static int read_locked(const char *dir, struct confirm_rec *r,
 
 int confirm_read(const char *state_dir, struct confirm_rec *r, struct err *err)
 {
-	int fd, rc = lock_retry(state_dir, &fd, 20, err);
+	char path[PATH_MAX];
+	int fd, rc;
+
+	/* audit and snapshots list only look: no lock, no state dir made */
+	path_of(path, sizeof(path), state_dir, PENDING);
+	if (access(path, F_OK))
+		return 1;
+	rc = lock_retry(state_dir, &fd, 20, err);
 
 	if (rc == -EBUSY)	/* apply/rollback running: look without it */
 		return read_rec(state_dir, r, err) ? 1 : stale(r) ? 1 : 0;
@@ -346,6 +353,8 @@ static void detach(void)
 		dup2(fd, 2);
 	}
 	close_range(3, ~0U, 0);
+	if (chdir("/"))		/* do not pin a mount */
+		return;
 }
 
 static void child(const char *dir, const char *tok, unsigned id,
@@ -408,7 +417,9 @@ int confirm_start(struct txn *t, struct err *err)
 
 		/* keep only what the child needs; t goes with the apply */
 		snprintf(tok, sizeof(tok), "%s", r.token);
-		snprintf(sdir, sizeof(sdir), "%s", dir);
+		/* the child leaves the working directory: make it absolute */
+		if (!realpath(dir, sdir))
+			snprintf(sdir, sizeof(sdir), "%s", dir);
 		txn_free(t);
 		detach();
 		child(sdir, tok, id, &deadline);

@@ -116,6 +116,11 @@ char *persist_unit_text(const char *cmd, const char *source)
 		"\n[Service]\n"
 		"Type=oneshot\n"
 		"RemainAfterExit=yes\n"
+		"# udev's applies for new devices may hold porttune's lock "
+		"for a moment;\n# try again rather than boot untuned "
+		"(systemd 245 and later).\n"
+		"Restart=on-failure\n"
+		"RestartSec=2\n"
 		"ExecStart=%s apply --profile " PERSIST_PROFILE "\n"
 		"\n[Install]\n"
 		"WantedBy=multi-user.target\n", source, cmd);

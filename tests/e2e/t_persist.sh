@@ -197,3 +197,23 @@ test_persist_dry_run_writes_nothing() {
 	expect_out '^ExecStart=.* apply --profile /etc/porttune/profile.ini$'
 	expect_eq "$(cd "$ROOT" && find . | sort)" "$before" "tree"
 }
+
+test_apply_interface_waits_for_a_busy_lock() {
+	write_persist_profile
+	ip link add vt0 type veth peer name vt1
+	mkdir -p "$STATE"
+	# another apply holds the lock for a second, as in a burst of events
+	flock "$STATE/lock" sleep 1 &
+	BG_PIDS="$BG_PIDS $!"
+	sleep 0.2
+	run pt apply --profile "$WORK/persist.ini" --interface vt0
+	expect_rc 0
+	expect_eq "$(ethtool -k vt0 | sed -n 's/^tcp-segmentation-offload: //p')" off "vt0 tso"
+	# an interactive apply still says at once that it is busy
+	flock "$STATE/lock" sleep 1 &
+	BG_PIDS="$BG_PIDS $!"
+	sleep 0.2
+	run pt apply --profile "$WORK/persist.ini"
+	expect_rc 2
+	expect_err 'another apply or rollback is running'
+}

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit_boot.h"
 #include "audit_render.h"
 #include "cmd.h"
-#include "confirm.h"
 
 static void usage(FILE *f)
 {
@@ -38,38 +38,6 @@ int parse_top(const char *s, unsigned *out)
 		return -1;
 	*out = (unsigned)v;
 	return 0;
-}
-
-/* The next boot undoing the profile is a WARNING, like drift. */
-static void boot_conflict_finding(const struct gopts *g,
-				  const struct profile *prof,
-				  struct audit_report *r)
-{
-	struct boot_conflicts bc;
-	struct finding *f;
-	struct err e = { 0 };
-	size_t used = 0;
-
-	if (boot_conflicts_find(g->root, prof, &bc, &e) || !bc.n) {
-		boot_conflicts_free(&bc);
-		return;
-	}
-	f = audit_add(r, "boot-conflict", SEV_WARNING);
-	snprintf(f->summary, sizeof(f->summary), "the next boot undoes %zu "
-		 "setting%s of the profile", bc.n, bc.n == 1 ? "" : "s");
-	for (size_t i = 0; i < bc.n && used < sizeof(f->evidence); i++)
-		used += (size_t)snprintf(f->evidence + used,
-					 sizeof(f->evidence) - used,
-					 "%s%s:%d sets %s = %s (profile: %s)",
-					 i ? "; " : "", bc.v[i].file,
-					 bc.v[i].line, bc.v[i].setting,
-					 bc.v[i].value, bc.v[i].profile_value);
-	snprintf(f->remedy, sizeof(f->remedy), "remove those lines, or "
-		 "porttune persist --profile to write a file that sorts after "
-		 "them");
-	if (f->sev > r->worst)
-		r->worst = f->sev;
-	boot_conflicts_free(&bc);
 }
 
 static int load_drift(const char *path, struct profile *prof,
@@ -168,9 +136,7 @@ int cmd_audit(int argc, char **argv, const struct gopts *g)
 	if (audit_gather(&in, &o, &e))
 		pt_error("audit: %s", e.msg);
 	audit_evaluate(&in, &r);
-	if (path)
-		boot_conflict_finding(g, &prof, &r);
-	confirm_audit(g->state_dir, &r);
+	audit_boot_findings(g->root, g->state_dir, path ? &prof : NULL, &r);
 	view = (struct audit_view){ &in, &r, NULL, 0, o.top, o.processes };
 	/* NIC state is context for people; a host without ethtool netlink
 	 * still gets its port audit */

@@ -118,6 +118,32 @@ static int exit_code(const struct txn *t, enum txn_stage st, bool detailed)
 	return changed ? EXIT_DETAILED_CHANGED_FAILED : EXIT_DETAILED_FAILED;
 }
 
+/*
+ * apply --confirm could not leave its reverting process: the change was
+ * asked for only with a way back, so take it back now.
+ */
+static enum txn_stage confirm_unarmed(struct txn *t, struct err *e)
+{
+	struct txn rb = { .state_dir = t->state_dir, .command = "rollback" };
+	struct err re = { 0 };
+	char which[16];
+
+	snprintf(which, sizeof(which), "%u", t->snap.id);
+	rb.snapshot = rb.profile_path = which;
+	pt_error("%s: --confirm: %s", t->command, e->msg);
+	if (txn_run(&rb, &re) == TXN_OK) {
+		err_set(e, -ECHILD, "no automatic rollback possible; rolled "
+			"back snapshot %u now", t->snap.id);
+	} else {
+		err_set(e, -ECHILD, "no automatic rollback possible, and "
+			"rolling back failed too (%s): restore with porttune "
+			"rollback %u", re.msg, t->snap.id);
+		t->revert_failed = true;
+	}
+	txn_free(&rb);
+	return TXN_FAILED;
+}
+
 int txn_command(struct txn *t, enum format fmt, bool detailed)
 {
 	struct err e = { 0 };
@@ -151,13 +177,8 @@ int txn_command(struct txn *t, enum format fmt, bool detailed)
 				boot_conflicts_free(&t->conflicts);
 				return EXIT_OK;
 			}
-			if (rc) {
-				pt_error("%s: --confirm: %s; the changes stay "
-					 "(undo: porttune rollback %u)",
-					 t->command, e.msg, t->snap.id);
-				e.msg[0] = '\0';
-				st = TXN_FAILED;
-			}
+			if (rc)		/* no safety net: do not leave it */
+				st = confirm_unarmed(t, &e);
 		}
 		confirm_release(t->state_dir);	/* unless the child has it */
 	}

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -258,10 +259,11 @@ void confirm_release(const char *state_dir)
 	close(fd);
 }
 
-static void log_outcome(const char *dir, const char *fmt, const char *a,
-			unsigned id, const char *b)
+__attribute__((format(printf, 2, 3)))
+static void log_outcome(const char *dir, const char *fmt, ...)
 {
 	char path[PATH_MAX], now[32];
+	va_list ap;
 	FILE *f;
 
 	path_of(path, sizeof(path), dir, LOG);
@@ -270,7 +272,9 @@ static void log_outcome(const char *dir, const char *fmt, const char *a,
 		return;
 	confirm_time(time(NULL), now, sizeof(now));
 	fprintf(f, "%s ", now);
-	fprintf(f, fmt, a, id, b);
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
 	fputc('\n', f);
 	fclose(f);
 }
@@ -298,19 +302,35 @@ static bool still_mine(const char *dir, const char *tok)
 	return !read_rec(dir, &r, NULL) && !strcmp(r.token, tok);
 }
 
+/* Remove the record if it is still the one with this token. */
+static void confirm_drop(const char *dir, const char *tok)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (lock_retry(dir, &fd, LOCK_TRIES, NULL))
+		return;
+	path_of(path, sizeof(path), dir, PENDING);
+	if (still_mine(dir, tok))
+		unlink(path);
+	close(fd);
+}
+
 /* The deadline passed: claim the record, roll back, drop the record. */
 static void revert(const char *dir, const char *tok, unsigned id)
 {
 	struct confirm_rec r;
 	struct txn t = { .state_dir = dir, .command = "rollback" };
 	struct err e = { 0 };
-	char which[16], path[PATH_MAX];
+	char which[16];
 	enum txn_stage st;
 	int fd;
 
-	if (lock_retry(dir, &fd, LOCK_TRIES, &e))
-		return log_outcome(dir, "could not roll back%s snapshot %u: "
-				   "%s", "", id, e.msg);
+	if (lock_retry(dir, &fd, LOCK_TRIES, &e)) {
+		log_outcome(dir, "could not roll back snapshot %u: %s", id,
+			    e.msg);
+		return;
+	}
 	if (read_rec(dir, &r, NULL) || strcmp(r.token, tok)) {
 		close(fd);	/* confirmed just in time */
 		return;
@@ -325,18 +345,13 @@ static void revert(const char *dir, const char *tok, unsigned id)
 	t.profile_path = which;
 	st = txn_run(&t, &e);
 	if (st == TXN_OK)
-		log_outcome(dir, "not confirmed in time: rolled back%s snapshot "
-			    "%u%s", "", id, "");
+		log_outcome(dir, "not confirmed in time: rolled back snapshot "
+			    "%u", id);
 	else
-		log_outcome(dir, "not confirmed in time: rolling back%s "
-			    "snapshot %u FAILED: %s", "", id, e.msg);
+		log_outcome(dir, "not confirmed in time: rolling back "
+			    "snapshot %u FAILED: %s", id, e.msg);
 	txn_free(&t);
-	if (!lock_retry(dir, &fd, LOCK_TRIES, NULL)) {
-		path_of(path, sizeof(path), dir, PENDING);
-		if (still_mine(dir, tok))
-			unlink(path);
-		close(fd);
-	}
+	confirm_drop(dir, tok);
 }
 
 static void detach(void)
@@ -410,8 +425,11 @@ int confirm_start(struct txn *t, struct err *err)
 	fflush(stdout);
 	fflush(stderr);
 	pid = fork();
-	if (pid < 0)
-		return err_set(err, -errno, "fork: %s", strerror(errno));
+	if (pid < 0) {
+		rc = err_set(err, -errno, "fork: %s", strerror(errno));
+		confirm_drop(dir, r.token);
+		return rc;
+	}
 	if (pid == 0) {
 		char tok[sizeof(r.token)], sdir[PATH_MAX];
 

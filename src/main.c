@@ -64,7 +64,8 @@ int finish_stdout(int code)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: porttune [--state-dir DIR] [--root DIR] COMMAND [OPTIONS]\n\n");
+	fprintf(f, "usage: porttune [--state-dir DIR] [--root DIR] COMMAND "
+		"[OPTIONS]\n\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++)
 		fprintf(f, "  %-10s %s\n  %-10s   %s\n", commands[i].name,
 			commands[i].args, "", commands[i].summary);

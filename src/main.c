@@ -30,13 +30,18 @@ static const struct command commands[] = {
 	{ "diff", cmd_diff, "--profile FILE [--format text|json]",
 	  "show how this host differs from a profile" },
 	{ "apply", cmd_apply, "--profile FILE [--dry-run] [--strict] "
-	  "[--format text|json] [--detailed-exitcodes]",
+	  "[--interface IF]... [--confirm S] [--format text|json] "
+	  "[--detailed-exitcodes]",
 	  "make the host match a profile, snapshot first" },
 	{ "rollback", cmd_rollback, "[SNAPSHOT|latest] [--dry-run] "
 	  "[--format text|json] [--detailed-exitcodes]",
 	  "restore the values a snapshot recorded" },
 	{ "snapshots", cmd_snapshots, "[list | show SNAPSHOT]",
 	  "list or show rollback snapshots" },
+	{ "confirm", cmd_confirm, "",
+	  "keep the changes of apply --confirm: cancel their rollback" },
+	{ "persist", cmd_persist, "--profile FILE [--dry-run] [--force] | "
+	  "--remove", "apply a profile at every boot and to new interfaces" },
 };
 
 void pt_error(const char *fmt, ...)
@@ -61,7 +66,8 @@ int finish_stdout(int code)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: porttune [--state-dir DIR] COMMAND [OPTIONS]\n\n");
+	fprintf(f, "usage: porttune [--state-dir DIR] [--root DIR] COMMAND "
+		"[OPTIONS]\n\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++)
 		fprintf(f, "  %-10s %s\n  %-10s   %s\n", commands[i].name,
 			commands[i].args, "", commands[i].summary);
@@ -73,11 +79,12 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "state-dir", required_argument, NULL, 's' },
+		{ "root", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
 	};
-	struct gopts g = { .state_dir = "/var/lib/porttune" };
+	struct gopts g = { .state_dir = DEFAULT_STATE_DIR };
 	int c;
 
 	/* '+' stops at the command name: its options are its own */
@@ -85,6 +92,9 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 's':
 			g.state_dir = optarg;
+			break;
+		case 'r':
+			g.root = optarg;
 			break;
 		case 'h':
 			usage(stdout);

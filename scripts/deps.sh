@@ -3,7 +3,8 @@
 # Does nothing when all is there; says what to install when it cannot.
 set -u
 pkgs="pkg-config libmnl-dev libnl-3-dev libnl-route-3-dev libinih-dev
-libcmocka-dev libjson-c-dev mandoc iproute2 ethtool net-tools jq util-linux strace"
+libcmocka-dev libjson-c-dev mandoc iproute2 ethtool net-tools jq util-linux strace
+procps"
 # the real tools the integrations are tested with
 pkgs="$pkgs prometheus bash-completion systemd ansible-core python3
 debhelper dpkg-dev fakeroot lintian git"
@@ -13,7 +14,7 @@ if ! command -v dpkg-query >/dev/null 2>&1; then
 	for m in libmnl libnl-route-3.0 inih json-c cmocka; do
 		pkg-config --exists "$m" 2>/dev/null || missing="$missing $m"
 	done
-	for t in mandoc ip ss ethtool jq unshare; do
+	for t in mandoc ip ss ethtool jq unshare sysctl; do
 		command -v "$t" >/dev/null 2>&1 || missing="$missing $t"
 	done
 	[ -z "$missing" ] && exit 0

@@ -7,10 +7,16 @@
 #include "output.h"
 #include "txn.h"
 
+#include "sysctld.h"
+
+#define DEFAULT_STATE_DIR "/var/lib/porttune"
+
 /* Global options, before or after the command (main.c's table). */
 struct gopts {
 	const char *state_dir;
 	const char *netns;	/* --netns as given; main has entered it */
+	const char *root;	/* --root: stands for / under /etc, /run, /usr/lib,
+				   /lib; NULL for / itself */
 };
 
 /* Exit codes, documented in porttune(8). */
@@ -41,6 +47,15 @@ int cmd_apply(int argc, char **argv, const struct gopts *g);
 int cmd_rollback(int argc, char **argv, const struct gopts *g);
 int cmd_snapshots(int argc, char **argv, const struct gopts *g);
 int cmd_watch(int argc, char **argv, const struct gopts *g);
+int cmd_persist(int argc, char **argv, const struct gopts *g);
+int cmd_confirm(int argc, char **argv, const struct gopts *g);
+
+/* --root: a path below /etc, /run, /usr/lib, /lib moves under ROOT. */
+const char *rooted(const struct gopts *g, const char *path, char *buf,
+		   size_t len);
+/* Boot-time conflicts: "porttune: warning: FILE:LINE sets ..." on stderr. */
+void conflicts_print(const struct boot_conflicts *c);
+json_object *conflicts_json(const struct boot_conflicts *c);
 
 /* Option values shared by audit and watch; 0 or -1. */
 int parse_seconds(const char *s, double *out);

@@ -2,6 +2,7 @@
 /* porttune audit: findings with severity, evidence and remedy (exit 0-3). */
 #include <getopt.h>
 #include <signal.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include "audit_netns.h"
+#include "audit_boot.h"
 #include "audit_render.h"
 #include "audit_suggest.h"
 #include "cmd.h"
@@ -223,6 +225,7 @@ int cmd_audit(int argc, char **argv, const struct gopts *g)
 	struct plan plan = { 0 };
 	enum format fmt = FMT_TEXT;
 	const char *path = NULL, *suggest = NULL;
+	char rbuf[PATH_MAX];
 	struct err e = { 0 };
 	double warn = 0, crit = 0, timeout = 0;
 	const char *output = NULL;
@@ -297,6 +300,8 @@ int cmd_audit(int argc, char **argv, const struct gopts *g)
 	}
 	if (timeout > 0)
 		arm_timeout(timeout, fmt);
+	if (path)
+		path = rooted(g, path, rbuf, sizeof(rbuf));
 	if (all_netns)
 		return all_namespaces(g, &o, path, fmt, suggest, output,
 				      warn, crit);
@@ -319,6 +324,7 @@ int cmd_audit(int argc, char **argv, const struct gopts *g)
 	if (audit_gather(&in, &o, &e))
 		pt_error("audit: %s", e.msg);
 	audit_evaluate(&in, &r);
+	audit_boot_findings(g->root, g->state_dir, path ? &prof : NULL, &r);
 	view = (struct audit_view){ &in, &r, NULL, 0, o.top, o.processes };
 	/* NIC state is context for people; a host without ethtool netlink
 	 * still gets its port audit */

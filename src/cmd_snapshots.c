@@ -6,6 +6,20 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "confirm.h"
+
+/* apply --confirm: the snapshot that is rolled back unless confirmed */
+static void list_pending(const struct gopts *g)
+{
+	struct confirm_rec r;
+	char when[32];
+
+	if (confirm_read(g->state_dir, &r, NULL))
+		return;
+	confirm_time(r.deadline, when, sizeof(when));
+	printf("pending: snapshot %u is rolled back at %s unless porttune "
+	       "confirm runs first (%s)\n", r.snapshot, when, r.state);
+}
 
 static int list(const struct gopts *g)
 {
@@ -27,6 +41,7 @@ static int list(const struct gopts *g)
 		       v[i].meta.created, v[i].meta.command, v[i].nsettings,
 		       v[i].meta.source);
 	free(v);
+	list_pending(g);
 	return finish_stdout(0);
 }
 

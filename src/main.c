@@ -39,7 +39,8 @@ static const struct command commands[] = {
 	{ "diff", cmd_diff, "--profile FILE [--format text|json]",
 	  "show how this host differs from a profile", EXIT_DIFF_TROUBLE, false },
 	{ "apply", cmd_apply, "--profile FILE [--dry-run] [--strict] "
-	  "[--format text|json] [--detailed-exitcodes] [--allow-host-wide]",
+	  "[--interface IF]... [--confirm S] [--format text|json] "
+	  "[--detailed-exitcodes] [--allow-host-wide]",
 	  "make the host match a profile, snapshot first",
 	  EXIT_APPLY_BAD_INPUT, true },
 	{ "rollback", cmd_rollback, "[SNAPSHOT|latest] [--dry-run] "
@@ -47,6 +48,12 @@ static const struct command commands[] = {
 	  "restore the values a snapshot recorded", EXIT_APPLY_BAD_INPUT, true },
 	{ "snapshots", cmd_snapshots, "[list | show SNAPSHOT]",
 	  "list or show rollback snapshots", EXIT_USAGE, false },
+	{ "confirm", cmd_confirm, "",
+	  "keep the changes of apply --confirm: cancel their rollback",
+	  EXIT_USAGE, false },
+	{ "persist", cmd_persist, "--profile FILE [--dry-run] [--force] | "
+	  "--remove", "apply a profile at every boot and to new interfaces",
+	  EXIT_USAGE, false },
 };
 
 void pt_error(const char *fmt, ...)
@@ -83,6 +90,7 @@ struct global_option {
 static const struct global_option global_options[] = {
 	{ "state-dir", "DIR", offsetof(struct gopts, state_dir) },
 	{ "netns", "NAME|PID|PATH", offsetof(struct gopts, netns) },
+	{ "root", "DIR", offsetof(struct gopts, root) },
 };
 
 static const struct global_option *global_option(const char *arg,
@@ -191,7 +199,7 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
 	};
-	struct gopts g = { .state_dir = "/var/lib/porttune" };
+	struct gopts g = { .state_dir = DEFAULT_STATE_DIR };
 	int c;
 
 	if (take_global_options(&argc, argv, &g))

@@ -177,6 +177,8 @@ static int sysctl_build(const struct profile *p, struct plan *plan,
 			struct err *err)
 {
 	(void)err;
+	if (p->nonly_ifs)	/* apply --interface: the hotplug path */
+		return 0;
 	for (size_t i = 0; i < p->nsysctl; i++) {
 		const struct pkv *kv = &p->sysctl[i];
 		struct change *c = plan_add(plan, T_SYSCTL, NULL, kv->key,

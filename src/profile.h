@@ -50,6 +50,10 @@ struct profile {
 	size_t nerrors;
 	char **files;		/* every file read, for the pointers above */
 	size_t nfiles;
+	/* apply --interface: plan only these interfaces' NIC settings and no
+	 * sysctls (set by the caller after parsing; not owned) */
+	char *const *only_ifs;
+	size_t nonly_ifs;
 };
 
 /*

@@ -18,6 +18,8 @@ static enum txn_stage run_locked(struct txn *t, struct err *err)
 	}
 	if (profile_load(&t->prof, t->profile_path, err))
 		return TXN_BAD_INPUT;
+	t->prof.only_ifs = t->ifaces;
+	t->prof.nonly_ifs = t->nifaces;
 	t->loaded = true;
 	if (plan_build(&t->prof, &t->plan, err))
 		return TXN_BAD_INPUT;

@@ -8,6 +8,7 @@
 #include "plan.h"
 #include "profile.h"
 #include "snapshot.h"
+#include "sysctld.h"
 
 /* apply and rollback are the same transaction over a different profile. */
 struct txn {
@@ -20,6 +21,11 @@ struct txn {
 	bool dry_run;
 	bool strict;		/* unsupported settings count as failures */
 	bool allow_host_wide;	/* in a netns, write host-wide keys too */
+	char *const *ifaces;	/* apply --interface: only these, no sysctls */
+	size_t nifaces;
+	const char *root;	/* --root, for the boot-time conflict check */
+	bool boot_check;	/* apply: name sysctl.d files undoing the profile */
+	unsigned confirm_secs;	/* apply --confirm: revert unless confirmed */
 	/* out */
 	struct profile prof;
 	struct plan plan;
@@ -31,6 +37,8 @@ struct txn {
 	char source[PATH_MAX];	/* the snapshot rollback applies */
 	bool failed;		/* a change failed (and what was done reverted) */
 	bool revert_failed;	/* ... and the revert did not fully work */
+	struct boot_conflicts conflicts;
+	long long confirm_deadline;	/* epoch seconds; 0: nothing pending */
 };
 
 enum txn_stage { TXN_OK, TXN_BAD_INPUT, TXN_FAILED };

@@ -43,7 +43,9 @@ test_install_substitutes_paths_for_the_prefix() {
 		 usr/lib/systemd/system/porttune-textfile.timer; do
 		[ -f "$r/$f" ] || fail "$f not installed"
 	done
-	! grep -rq /usr/local "$r/usr/share/man" || fail "man pages name /usr/local"
+	# /usr/local/lib/sysctl.d is a systemd directory, not the PREFIX
+	! grep -rEq '/usr/local/(share|sbin)' "$r/usr/share/man" ||
+		fail "man pages name /usr/local"
 	grep -q '^\.It Pa /usr/share/porttune/profiles/$' "$r/usr/share/man/man8/porttune.8" ||
 		fail "FILES does not name /usr/share/porttune/profiles"
 	grep -q '^ExecStart=/usr/sbin/porttune audit ' \
@@ -60,7 +62,7 @@ test_completion_offers_commands_options_and_formats() {
 	export COMPLETION=$TOP/contrib/bash-completion/porttune
 	export PATH="$(dirname "$PORTTUNE"):$PATH"
 	comp porttune ""
-	expect_comp "apply audit diff rollback snapshots watch"
+	expect_comp "apply audit confirm diff persist rollback snapshots watch"
 	comp porttune --
 	expect_comp_has -- --help --state-dir --version
 	comp porttune audit --f

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* porttune apply: make the host match a profile, as one transaction. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -91,6 +92,11 @@ int txn_command(struct txn *t, enum format fmt, bool detailed)
 			   : st == TXN_BAD_INPUT ? "invalid"
 			   : t->revert_failed ? "revert-failed" : "failed";
 	int code = exit_code(t, st, detailed);
+
+	/* said first: it explains what rollback targets, or why apply stops */
+	if (t->interrupted && !(st == TXN_BAD_INPUT && e.code == -EBUSY &&
+				!t->loaded))
+		warn_interrupted(t->interrupted);
 
 	if (fmt == FMT_JSON) {
 		json_emit(stdout, report_json(t, &e, result));

@@ -68,7 +68,7 @@ state_of_sysctls() {
 }
 
 snapshot_count() {
-	ls "$STATE/snapshots" 2>/dev/null | grep -c '\.ini$' || true
+	ls "$STATE/snapshots" 2>/dev/null | grep -Ec '^[0-9]+\.ini$' || true
 }
 
 # loadgen NAME ARGS...: start the load generator in the background, wait for

@@ -57,6 +57,8 @@ static json_object *report_json(const struct txn *t, const struct err *e,
 	json_object_object_add(o, "changed", json_object_new_boolean(changed));
 	json_object_object_add(o, "result", json_object_new_string(result));
 	json_object_object_add(o, "snapshot", snap);
+	json_object_object_add(o, "interrupted", t->interrupted
+			       ? json_object_new_int64(t->interrupted) : NULL);
 	json_object_object_add(o, "error",
 			       e->msg[0] ? json_object_new_string(e->msg) : NULL);
 	if (t->loaded || t->prof.nerrors) {
@@ -94,8 +96,10 @@ int txn_command(struct txn *t, enum format fmt, bool detailed)
 	int code = exit_code(t, st, detailed);
 
 	/* said first: it explains what rollback targets, or why apply stops */
-	if (t->interrupted && !(st == TXN_BAD_INPUT && e.code == -EBUSY &&
-				!t->loaded))
+	if (t->snapshot && t->target.interrupted)
+		pt_error("snapshot %u: undoing an interrupted %s",
+			 t->target.meta.id, t->target.meta.command);
+	else if (t->interrupted && !(st == TXN_BAD_INPUT && e.code == -EBUSY))
 		warn_interrupted(t->interrupted);
 
 	if (fmt == FMT_JSON) {

@@ -73,7 +73,7 @@ static int list(const struct gopts *g, bool all)
 		printf("%-8s  %-20s  %-8s  %-11s  %8zu  %-16s  %s\n", id,
 		       v[i].meta.created, v[i].meta.command,
 		       v[i].damaged ? "damaged" : v[i].interrupted
-		       ? "INTERRUPTED" : "complete", v[i].nsettings, ns,
+		       ? "INTERRUPTED" : v[i].running ? "running" : "complete", v[i].nsettings, ns,
 		       v[i].meta.source);
 	}
 	if (!shown)

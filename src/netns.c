@@ -10,9 +10,19 @@
 
 #include "netns.h"
 
-/* PROC_NET_INIT_INO: init_net's fixed inode (kernel 6.x: include/linux/
- * proc_ns.h); older kernels number it at boot, so PID 1 is asked too. */
+/* PROC_NET_INIT_INO: init_net's fixed inode on recent kernels
+ * (include/linux/proc_ns.h); older ones number it at boot, so PID 1 is
+ * asked too, but only when it is the host's init: in the initial PID
+ * namespace (PROC_PID_INIT_INO, fixed since 3.8), not a container's. */
 #define NET_INIT_INO 0xEFFFFFF9ULL
+#define PID_INIT_INO 0xEFFFFFFCULL
+
+static bool pid1_is_host_init(void)
+{
+	struct stat st;
+
+	return !stat("/proc/self/ns/pid", &st) && st.st_ino == PID_INIT_INO;
+}
 
 static void read_boot_id(char *buf, size_t len)
 {
@@ -57,8 +67,8 @@ int netns_self(struct netns_id *id, struct err *err)
 	id->dev = st.st_dev;
 	id->ino = st.st_ino;
 	id->initial = id->ino == NET_INIT_INO ||
-		(!stat("/proc/1/ns/net", &init) && init.st_dev == st.st_dev &&
-		 init.st_ino == st.st_ino);
+		(pid1_is_host_init() && !stat("/proc/1/ns/net", &init) &&
+		 init.st_dev == st.st_dev && init.st_ino == st.st_ino);
 	read_boot_id(id->boot_id, sizeof(id->boot_id));
 	find_name(&st, id->name, sizeof(id->name));
 	return 0;

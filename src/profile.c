@@ -405,7 +405,9 @@ static void merge(struct profile *dst, struct profile *src)
 		       src->sysctl[i].value, src->sysctl[i].file,
 		       src->sysctl[i].line);
 	dst->nic = xrealloc(dst->nic, (dst->nnic + src->nnic) * sizeof(*dst->nic));
-	memcpy(dst->nic + dst->nnic, src->nic, src->nnic * sizeof(*src->nic));
+	if (src->nnic)	/* src->nic is NULL without [nic]: no memcpy(NULL) */
+		memcpy(dst->nic + dst->nnic, src->nic,
+		       src->nnic * sizeof(*src->nic));
 	dst->nnic += src->nnic;
 	src->nnic = 0;
 	for (size_t i = 0; i < src->nmeta; i++)

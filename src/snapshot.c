@@ -417,15 +417,19 @@ int snapshot_ids(const struct state *st, struct snap_ids *ids,
 		(*v)[(*n)++] = id;
 	}
 	closedir(d);
-	qsort(ids->gen, ids->ngen, sizeof(*ids->gen), cmp_uint);
-	qsort(ids->pending, ids->npending, sizeof(*ids->pending), cmp_uint);
+	/* the arrays are NULL when empty, which qsort() must not be given */
+	if (ids->ngen)
+		qsort(ids->gen, ids->ngen, sizeof(*ids->gen), cmp_uint);
+	if (ids->npending)
+		qsort(ids->pending, ids->npending, sizeof(*ids->pending),
+		      cmp_uint);
 	return 0;
 }
 
 bool snapshot_ids_pending(const struct snap_ids *ids, unsigned id)
 {
-	return bsearch(&id, ids->pending, ids->npending, sizeof(id),
-		       cmp_uint) != NULL;
+	return ids->npending && bsearch(&id, ids->pending, ids->npending,
+					sizeof(id), cmp_uint) != NULL;
 }
 
 void snapshot_ids_free(struct snap_ids *ids)

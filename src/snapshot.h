@@ -29,6 +29,7 @@ struct snap_info {
 	size_t nsettings;
 	bool baseline;		/* the values before porttune's first change */
 	bool interrupted;	/* its apply or rollback never completed */
+	bool running;		/* ... because it is running right now */
 	bool damaged;		/* unreadable: listed, never skipped over */
 	bool here;		/* taken in the namespace we run in */
 	char name[64];		/* file name under snapshots/ */

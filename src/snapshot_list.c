@@ -122,6 +122,15 @@ int snapshot_list(const struct state *st, struct snap_info **v, size_t *n,
 		return rc;
 	}
 	*n = k;
+	/* the newest mark is a transaction in progress, not an interrupted
+	 * one, while another process holds the lock */
+	for (size_t i = k, busy = state_busy(st); busy && i-- > 0;) {
+		if (!(*v)[i].interrupted)
+			continue;
+		(*v)[i].interrupted = false;
+		(*v)[i].running = true;
+		break;
+	}
 	return 0;
 }
 

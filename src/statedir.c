@@ -81,6 +81,7 @@ int state_open(struct state *st, const char *dir, bool create,
 
 	st->path = dir;
 	st->dfd = st->sfd = -1;
+	st->locked = false;
 	rc = netns_self(&st->ns, err);
 	if (rc)
 		return rc;
@@ -106,7 +107,7 @@ void state_close(struct state *st)
 	st->dfd = st->sfd = -1;
 }
 
-int state_lock(const struct state *st, int *fd, struct err *err)
+int state_lock(struct state *st, int *fd, struct err *err)
 {
 	struct stat s;
 	int rc;
@@ -129,7 +130,24 @@ int state_lock(const struct state *st, int *fd, struct err *err)
 		close(*fd);
 		*fd = -1;
 	}
+	st->locked = !rc;
 	return rc;
+}
+
+bool state_busy(const struct state *st)
+{
+	int fd;
+	bool busy;
+
+	if (st->locked || st->dfd < 0)
+		return false;
+	fd = openat(st->dfd, "lock", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	/* flock locks belong to open files: ours is a new one */
+	busy = flock(fd, LOCK_SH | LOCK_NB) && errno == EWOULDBLOCK;
+	close(fd);
+	return busy;
 }
 
 void state_clean_tmp(const struct state *st)

@@ -18,6 +18,7 @@ struct state {
 	int dfd;		/* the directory; -1: it does not exist yet */
 	int sfd;		/* its snapshots/; -1: none yet */
 	struct netns_id ns;	/* the namespace this process runs in */
+	bool locked;		/* this process holds DIR/lock */
 };
 
 /*
@@ -32,7 +33,10 @@ int state_open(struct state *st, const char *dir, bool create,
 void state_close(struct state *st);
 
 /* One apply or rollback at a time: an flock on DIR/lock. */
-int state_lock(const struct state *st, int *fd, struct err *err);
+int state_lock(struct state *st, int *fd, struct err *err);
+
+/* Does another process hold the lock (an apply or rollback running)? */
+bool state_busy(const struct state *st);
 
 /* Remove snapshots/.tmp-* left by writers that died (call under the lock). */
 void state_clean_tmp(const struct state *st);

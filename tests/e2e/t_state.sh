@@ -95,12 +95,14 @@ test_killed_apply_is_noticed_refused_and_rolled_back_exactly() {
 	orig=$(state_of_sysctls)
 	kill_at_second_write
 	for cmd in "snapshots list" "diff --profile $WORK/three.ini" \
-		   "apply --dry-run --profile $WORK/three.ini" \
-		   "rollback --dry-run"; do
+		   "apply --dry-run --profile $WORK/three.ini"; do
 		# shellcheck disable=SC2086
 		run pt $cmd
 		expect_err "warning: snapshot 1: an apply or rollback was interrupted"
 	done
+	run pt rollback --dry-run
+	expect_err "snapshot 1: undoing an interrupted apply"
+	expect_out "would change +net.ipv4.tcp_tw_reuse: +1 -> 2"
 	run pt snapshots list
 	expect_out '^1 +[0-9T:-]+Z +apply +INTERRUPTED +3 '
 	# applying again would record the half-applied state as "before"
@@ -116,6 +118,22 @@ test_killed_apply_is_noticed_refused_and_rolled_back_exactly() {
 	run pt apply --profile "$WORK/three.ini"
 	expect_rc 0
 	expect_eq "$(sysctl_get net.ipv4.tcp_fin_timeout)" 30
+}
+
+# A mark is an interruption only when no apply or rollback holds the lock.
+test_transaction_holding_the_lock_is_running_not_interrupted() {
+	three
+	kill_at_second_write
+	exec 9< "$STATE/lock"
+	flock -n 9 || fail "could not take the lock"
+	run pt snapshots list
+	expect_rc 0
+	expect_out '^1 +[0-9T:-]+Z +apply +running +3 '
+	[ ! -s "$WORK/err" ] || fail "warned: $(cat "$WORK/err")"
+	exec 9<&-
+	run pt snapshots list
+	expect_out '^1 +[0-9T:-]+Z +apply +INTERRUPTED +3 '
+	expect_err "warning: snapshot 1"
 }
 
 test_interrupted_apply_can_be_acknowledged() {

@@ -85,7 +85,7 @@ bool netns_same(const struct netns_id *a, const struct netns_id *b)
 void netns_describe(const struct netns_id *id, char *buf, size_t len)
 {
 	if (!id->ino)
-		snprintf(buf, len, "an unrecorded namespace");
+		snprintf(buf, len, "unknown (not recorded)");
 	else if (id->name[0])
 		snprintf(buf, len, "%s (net:[%llu])", id->name, id->ino);
 	else if (id->initial)

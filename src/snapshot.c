@@ -510,6 +510,27 @@ int snapshot_done(const struct state *st, unsigned id, struct err *err)
 	return sync_dir(st, err);
 }
 
+void snapshot_clean(const struct state *st)
+{
+	struct snap_ids ids;
+	char name[32];
+
+	state_clean_tmp(st);
+	if (snapshot_ids(st, &ids, NULL))
+		return;
+	/* a mark whose snapshot is gone (killed while discarding it) */
+	for (size_t i = 0; i < ids.npending; i++) {
+		unsigned id = ids.pending[i];
+
+		if (ids.ngen && bsearch(&id, ids.gen, ids.ngen, sizeof(id),
+					cmp_uint))
+			continue;
+		snprintf(name, sizeof(name), "%06u.pending", id);
+		unlinkat(st->sfd, name, 0);
+	}
+	snapshot_ids_free(&ids);
+}
+
 void snapshot_discard(const struct state *st, unsigned id)
 {
 	char name[32];

@@ -66,6 +66,9 @@ int snapshot_done(const struct state *st, unsigned id, struct err *err);
  */
 int snapshot_ack(const struct state *st, unsigned id, struct err *err);
 
+/* Under the lock: remove temporary files and marks left by dead writers. */
+void snapshot_clean(const struct state *st);
+
 /* Everything it did was reverted: remove the snapshot altogether. */
 void snapshot_discard(const struct state *st, unsigned id);
 

@@ -118,7 +118,7 @@ enum txn_stage txn_run(struct txn *t, struct err *err)
 	if (!t->dry_run) {
 		if (state_lock(&t->st, &fd, err))
 			return TXN_BAD_INPUT;
-		state_clean_tmp(&t->st);
+		snapshot_clean(&t->st);
 	}
 	st = run_locked(t, err);
 	if (fd >= 0)

@@ -105,6 +105,8 @@ test_killed_apply_is_noticed_refused_and_rolled_back_exactly() {
 	expect_out "would change +net.ipv4.tcp_tw_reuse: +1 -> 2"
 	run pt snapshots list
 	expect_out '^1 +[0-9T:-]+Z +apply +INTERRUPTED +3 '
+	run pt apply --dry-run --format json --profile "$WORK/three.ini"
+	expect_eq "$(jq .interrupted "$WORK/out")" 1 "JSON interrupted"
 	# applying again would record the half-applied state as "before"
 	run pt apply --profile "$WORK/three.ini"
 	expect_rc 2
@@ -161,10 +163,12 @@ test_orphaned_temporary_files_are_removed() {
 	chmod 700 "$STATE" "$STATE/snapshots"
 	: > "$STATE/snapshots/.tmp-4242-0"
 	: > "$STATE/snapshots/.tmp-XyZ123"
+	: > "$STATE/snapshots/000007.pending"	# its snapshot is gone
 	run pt apply --profile "$WORK/fin30.ini"
 	expect_rc 0
-	[ -z "$(ls -A "$STATE/snapshots" | grep '^\.tmp-')" ] ||
+	[ -z "$(ls -A "$STATE/snapshots" | grep -E '^\.tmp-|^000007')" ] ||
 		fail "left: $(ls -A "$STATE/snapshots")"
+	expect_eq "$(ls "$STATE/snapshots" | grep -c pending)" 0 "marks left"
 }
 
 test_rollback_baseline_after_more_than_50_applies() {

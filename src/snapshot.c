@@ -294,25 +294,24 @@ static bool in_baseline(const struct profile *bp, const struct change *c)
 static int update_baseline(const struct state *st, const struct plan *plan,
 			   const struct snap_meta *m, struct err *err)
 {
-	struct snap_info si = { 0 };
 	struct snap_meta bm = *m;
 	struct profile bp = { 0 };
 	struct plan f = *plan;
 	struct buf b = { 0 };
-	char *old = NULL, *fresh = NULL;
+	char *old = NULL, *fresh = NULL, name[64];
 	size_t add = 0;
 	int rc;
 
-	snapshot_baseline_name(&st->ns, si.name, sizeof(si.name));
-	rc = state_read(st, si.name, &old, err);
+	snapshot_baseline_name(&st->ns, name, sizeof(name));
+	rc = state_read(st, name, &old, err);
 	if (rc && rc != -ENOENT)
 		return err_prefix(err, "baseline");
-	if (old && (profile_parse_as(&bp, PROFILE_SNAPSHOT, si.name, old, NULL,
+	if (old && (profile_parse_as(&bp, PROFILE_SNAPSHOT, name, old, NULL,
 				     NULL, err) ||
 		    !snapshot_meta_from(&bp, &bm) || !netns_same(&bm.ns, &st->ns))) {
 		rc = bp.nerrors ? err_prefix(err, "%s/snapshots/%s: baseline "
 					     "damaged; move it away to go on",
-					     st->path, si.name) : 0;
+					     st->path, name) : 0;
 		free(old);
 		old = NULL;
 		if (rc)
@@ -342,7 +341,7 @@ static int update_baseline(const struct state *st, const struct plan *plan,
 		bprintf(&b, "%s", old);
 		render_body(&b, &f, err);
 	}
-	rc = write_atomic(st, si.name, old ? b.s : fresh, err);
+	rc = write_atomic(st, name, old ? b.s : fresh, err);
 out:
 	free(f.v);
 	free(b.s);

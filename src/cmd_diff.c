@@ -14,20 +14,19 @@
  */
 static void check_state(const struct gopts *g)
 {
-	struct snap_info *v = NULL;
 	struct err e = { 0 };
 	struct state st;
-	size_t n = 0;
+	unsigned id = 0;
 
 	if (state_open(&st, g->state_dir, false, &e) ||
-	    snapshot_list(&st, &v, &n, &e)) {
+	    snapshot_check_interrupted(&st, &id, &e)) {
 		/* a user's diff cannot read root's directory: nothing to say */
 		if (geteuid() == 0)
 			pt_error("warning: diff: not checked for an interrupted apply: "
 				 "%s", e.msg);
-	} else if (snapshot_interrupted(v, n))
-		warn_interrupted(snapshot_interrupted(v, n));
-	free(v);
+	} else if (id) {
+		warn_interrupted(id);
+	}
 	state_close(&st);
 }
 

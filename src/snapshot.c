@@ -395,7 +395,15 @@ int snapshot_ids(const struct state *st, struct snap_ids *ids,
 	while ((de = readdir(d))) {
 		bool gen = parse_gen(de->d_name, ".ini", &id);
 		size_t len = strlen(de->d_name);
+		int rc;
 
+		/* everything porttune would read: a planted file stops all */
+		if (de->d_name[0] != '.' &&
+		    (rc = state_check_entry(st, dirfd(d), de->d_name, err))) {
+			closedir(d);
+			snapshot_ids_free(ids);
+			return rc;
+		}
 		if (!strncmp(de->d_name, "baseline-", 9) && len > 13 &&
 		    !strcmp(de->d_name + len - 4, ".ini")) {
 			ids->base = realloc(ids->base, (ids->nbase + 1) *

@@ -82,6 +82,10 @@ int snapshot_list(const struct state *st, struct snap_info **v, size_t *n,
 /* The oldest interrupted snapshot of this namespace, 0 if none. */
 unsigned snapshot_interrupted(const struct snap_info *v, size_t n);
 
+/* The same from the directory, reading only the marked snapshots. */
+int snapshot_check_interrupted(const struct state *st, unsigned *id,
+			       struct err *err);
+
 /*
  * "latest" (this namespace's oldest interrupted snapshot, else its newest
  * written by apply), "baseline" (this namespace's) or an id (any

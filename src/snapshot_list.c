@@ -63,6 +63,7 @@ int snapshot_load(const struct state *st, const struct snap_info *si,
 	return rc;
 }
 
+/* -ENOENT when the file is gone (pruned meanwhile), -EPERM when refused. */
 static int fill_info(const struct state *st, struct snap_info *si,
 		     const char *name, unsigned id, bool baseline,
 		     struct err *err)
@@ -77,7 +78,7 @@ static int fill_info(const struct state *st, struct snap_info *si,
 	snprintf(si->path, sizeof(si->path), "%s/snapshots/%s", st->path, name);
 	rc = snapshot_load(st, si, &p, err);
 	/* a file someone else could have written is not shown as ours */
-	if (rc == -EPERM) {
+	if (rc == -EPERM || rc == -ENOENT) {
 		profile_free(&p);
 		return rc;
 	}
@@ -93,12 +94,25 @@ static int fill_info(const struct state *st, struct snap_info *si,
 	return 0;
 }
 
-int snapshot_list(const struct state *st, struct snap_info **v, size_t *n,
-		  struct err *err)
+static int gen_info(const struct state *st, const struct snap_ids *ids,
+		    unsigned id, struct snap_info *si, struct err *err)
+{
+	char name[32];
+	int rc;
+
+	snprintf(name, sizeof(name), "%06u.ini", id);
+	rc = fill_info(st, si, name, id, false, err);
+	si->interrupted = !rc && snapshot_ids_pending(ids, id);
+	return rc;
+}
+
+/* Everything, or (marked) only generations with an in-progress mark,
+ * which is all most commands need: no need to parse 50 files. */
+static int list(const struct state *st, bool marked, struct snap_info **v,
+		size_t *n, struct err *err)
 {
 	struct snap_ids ids;
 	size_t k = 0;
-	char name[32];
 	int rc = snapshot_ids(st, &ids, err);
 
 	*v = NULL;
@@ -108,15 +122,19 @@ int snapshot_list(const struct state *st, struct snap_info **v, size_t *n,
 	*v = calloc(ids.nbase + ids.ngen + 1, sizeof(**v));
 	if (!*v)
 		abort();
-	for (size_t i = 0; !rc && i < ids.nbase; i++)
-		rc = fill_info(st, &(*v)[k++], ids.base[i], 0, true, err);
-	for (size_t i = 0; !rc && i < ids.ngen; i++) {
-		snprintf(name, sizeof(name), "%06u.ini", ids.gen[i]);
-		rc = fill_info(st, &(*v)[k], name, ids.gen[i], false, err);
-		(*v)[k++].interrupted = snapshot_ids_pending(&ids, ids.gen[i]);
+	for (size_t i = 0; !rc && !marked && i < ids.nbase; i++)
+		if (!(rc = fill_info(st, &(*v)[k], ids.base[i], 0, true, err)))
+			k++;
+	for (size_t i = 0; (!rc || rc == -ENOENT) && i < ids.ngen; i++) {
+		rc = 0;
+		if (marked && !snapshot_ids_pending(&ids, ids.gen[i]))
+			continue;
+		/* one pruned since the directory was read is skipped */
+		if (!(rc = gen_info(st, &ids, ids.gen[i], &(*v)[k], err)))
+			k++;
 	}
 	snapshot_ids_free(&ids);
-	if (rc) {
+	if (rc && rc != -ENOENT) {
 		free(*v);
 		*v = NULL;
 		return rc;
@@ -134,6 +152,12 @@ int snapshot_list(const struct state *st, struct snap_info **v, size_t *n,
 	return 0;
 }
 
+int snapshot_list(const struct state *st, struct snap_info **v, size_t *n,
+		  struct err *err)
+{
+	return list(st, false, v, n, err);
+}
+
 unsigned snapshot_interrupted(const struct snap_info *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -142,67 +166,94 @@ unsigned snapshot_interrupted(const struct snap_info *v, size_t n)
 	return 0;
 }
 
-static int pick(const struct state *st, const struct snap_info *v, size_t n,
-		const char *which, unsigned id, struct snap_info *si,
-		struct err *err)
+int snapshot_check_interrupted(const struct state *st, unsigned *id,
+			       struct err *err)
+{
+	struct snap_info *v;
+	size_t n;
+	int rc = list(st, true, &v, &n, err);
+
+	*id = rc ? 0 : snapshot_interrupted(v, n);
+	free(v);
+	return rc;
+}
+
+static int not_found(const struct state *st, const char *what,
+		     struct err *err)
 {
 	char here[300];
-	unsigned broken = 0;
-	unsigned intr = snapshot_interrupted(v, n);
 
 	netns_describe(&st->ns, here, sizeof(here));
-	for (size_t i = n; i-- > 0;) {
-		bool hit = !strcmp(which, "baseline") ? v[i].baseline && v[i].here
-			 : id ? !v[i].baseline && v[i].meta.id == id
-			 : intr ? v[i].meta.id == intr && !v[i].baseline
-			 : v[i].here && !v[i].baseline &&
-			   !strcmp(v[i].meta.command, "apply");
+	return err_set(err, -ENOENT, "%s/snapshots: no %s network namespace "
+		       "%s%s", st->path, what, here, !strcmp(what, "baseline for")
+		       ? ": porttune changed nothing there" : " to roll back");
+}
 
+/* latest: the interrupted one, else the newest apply of this namespace */
+static int find_latest(const struct state *st, const struct snap_ids *ids,
+		       struct snap_info *si, struct err *err)
+{
+	unsigned intr;
+	int rc = snapshot_check_interrupted(st, &intr, err);
+
+	if (rc || intr)
+		return rc ? rc : gen_info(st, ids, intr, si, err);
+	for (size_t i = ids->ngen; i-- > 0;) {
+		rc = gen_info(st, ids, ids->gen[i], si, err);
+		if (rc == -ENOENT)
+			continue;
+		if (rc)
+			return rc;
 		/* never roll back past a snapshot nobody can read */
-		if (!id && !broken && v[i].damaged && !v[i].baseline)
-			broken = v[i].meta.id;
-		if (hit && (!broken || id || !strcmp(which, "baseline"))) {
-			*si = v[i];
+		if (si->damaged)
+			return err_set(err, -EINVAL, "snapshot %u is damaged "
+				       "(porttune snapshots show %u); name the "
+				       "snapshot to roll back", si->meta.id,
+				       si->meta.id);
+		if (si->here && !strcmp(si->meta.command, "apply"))
 			return 0;
-		}
 	}
-	if (broken)
-		return err_set(err, -EINVAL, "snapshot %u is damaged "
-			       "(porttune snapshots show %u); name the "
-			       "snapshot to roll back", broken, broken);
-	if (id)
-		return err_set(err, -ENOENT, "snapshot %u: no such snapshot in "
-			       "%s/snapshots", id, st->path);
-	if (!strcmp(which, "baseline"))
-		return err_set(err, -ENOENT, "%s/snapshots: no baseline for "
-			       "network namespace %s: porttune changed nothing "
-			       "there", st->path, here);
-	return err_set(err, -ENOENT, "%s/snapshots: no snapshot of an apply "
-		       "in network namespace %s to roll back", st->path, here);
+	return not_found(st, "snapshot of an apply in", err);
 }
 
 int snapshot_find(const struct state *st, const char *which,
 		  struct snap_info *si, struct err *err)
 {
-	struct snap_info *v;
-	unsigned id = 0;
-	size_t n;
+	struct snap_ids ids;
+	char name[64];
+	unsigned long id = 0;
 	int rc;
 
 	if (strcmp(which, "latest") && strcmp(which, "baseline")) {
 		char *end;
-		unsigned long want = strtoul(which, &end, 10);
 
-		if (end == which || *end || !want || want > 999999 ||
+		id = strtoul(which, &end, 10);
+		if (end == which || *end || !id || id > 999999 ||
 		    which[0] < '0' || which[0] > '9')
 			return err_set(err, -EINVAL, "%s: not a snapshot id "
 				       "(a number, latest or baseline)", which);
-		id = (unsigned)want;
 	}
-	rc = snapshot_list(st, &v, &n, err);
-	if (!rc)
-		rc = pick(st, v, n, which, id, si, err);
-	free(v);
+	rc = snapshot_ids(st, &ids, err);
+	if (rc)
+		return rc;
+	if (!strcmp(which, "baseline")) {
+		snapshot_baseline_name(&st->ns, name, sizeof(name));
+		rc = fill_info(st, si, name, 0, true, err);
+		/* a stale one (an earlier boot's namespace) is not this one's */
+		if (rc == -ENOENT || (!rc && !si->here))
+			rc = not_found(st, "baseline for", err);
+	} else if (id) {
+		rc = -ENOENT;
+		for (size_t i = 0; i < ids.ngen; i++)
+			if (ids.gen[i] == id)
+				rc = gen_info(st, &ids, id, si, err);
+		if (rc == -ENOENT)
+			rc = err_set(err, -ENOENT, "snapshot %lu: no such "
+				     "snapshot in %s/snapshots", id, st->path);
+	} else {
+		rc = find_latest(st, &ids, si, err);
+	}
+	snapshot_ids_free(&ids);
 	return rc;
 }
 
@@ -210,7 +261,7 @@ int snapshot_ack(const struct state *st, unsigned id, struct err *err)
 {
 	struct snap_info *v, *of = NULL;
 	size_t n;
-	int rc = snapshot_list(st, &v, &n, err);
+	int rc = list(st, true, &v, &n, err);
 
 	for (size_t i = 0; !rc && i < n; i++)
 		if (!v[i].baseline && v[i].meta.id == id)

@@ -171,6 +171,23 @@ void state_clean_tmp(const struct state *st)
 	closedir(d);
 }
 
+int state_check_entry(const struct state *st, int dirfd, const char *name,
+		      struct err *err)
+{
+	char sub[300];
+	struct stat s;
+
+	snprintf(sub, sizeof(sub), "/snapshots/%s", name);
+	if (fstatat(dirfd, name, &s, AT_SYMLINK_NOFOLLOW))
+		return errno == ENOENT ? 0 : err_set(err, -errno, "%s%s: %s",
+						     st->path, sub,
+						     strerror(errno));
+	if (!S_ISREG(s.st_mode))
+		return err_set(err, -EPERM, "%s%s: not a regular file; not safe "
+			       "for porttune state", st->path, sub);
+	return check_owner(&s, st->path, sub, err);
+}
+
 int state_read(const struct state *st, const char *name, char **text,
 	       struct err *err)
 {
@@ -193,8 +210,8 @@ int state_read(const struct state *st, const char *name, char **text,
 	rc = fstat(fd, &s) ? err_set(err, -errno, "%s%s: %s", st->path, sub,
 				     strerror(errno)) : 0;
 	if (!rc && !S_ISREG(s.st_mode))
-		rc = err_set(err, -EPERM, "%s%s: not a regular file; refusing "
-			     "to read it", st->path, sub);
+		rc = err_set(err, -EPERM, "%s%s: not a regular file; not safe "
+			     "for porttune state", st->path, sub);
 	else if (!rc)
 		rc = check_owner(&s, st->path, sub, err);
 	if (!rc && s.st_size > SNAPSHOT_MAX_BYTES)

@@ -41,6 +41,11 @@ bool state_busy(const struct state *st);
 /* Remove snapshots/.tmp-* left by writers that died (call under the lock). */
 void state_clean_tmp(const struct state *st);
 
+/* An entry of snapshots/ (fstatat, no link followed) must be a regular
+ * file owned by the user and writable by no one else. */
+int state_check_entry(const struct state *st, int dirfd, const char *name,
+		      struct err *err);
+
 /*
  * Read snapshots/NAME, a regular file owned by the user and writable by
  * no one else (malloc'd, NUL-terminated). -ENOENT when absent.

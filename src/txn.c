@@ -33,13 +33,8 @@ static enum txn_stage find_snapshot(struct txn *t, struct err *err)
  * new snapshot would lose. */
 static enum txn_stage check_interrupted(struct txn *t, struct err *err)
 {
-	struct snap_info *v;
-	size_t n;
-
-	if (snapshot_list(&t->st, &v, &n, err))
+	if (snapshot_check_interrupted(&t->st, &t->interrupted, err))
 		return TXN_BAD_INPUT;
-	t->interrupted = snapshot_interrupted(v, n);
-	free(v);
 	if (!t->interrupted || t->dry_run || t->snapshot)
 		return TXN_OK;
 	err_set(err, -EBUSY, "snapshot %u: an earlier %s was interrupted; "

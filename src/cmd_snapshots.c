@@ -72,9 +72,10 @@ static int list(const struct gopts *g, bool all)
 		print_ns(&v[i], &st, ns, sizeof(ns));
 		printf("%-8s  %-20s  %-8s  %-11s  %8zu  %-16s  %s\n", id,
 		       v[i].meta.created, v[i].meta.command,
-		       v[i].damaged ? "damaged" : v[i].interrupted
-		       ? "INTERRUPTED" : v[i].running ? "running" : "complete", v[i].nsettings, ns,
-		       v[i].meta.source);
+		       v[i].damaged ? "damaged"
+		       : v[i].interrupted ? "INTERRUPTED"
+		       : v[i].running ? "running" : "complete",
+		       v[i].nsettings, ns, v[i].meta.source);
 	}
 	if (!shown)
 		printf("no snapshots%s in %s/snapshots%s\n",

@@ -33,11 +33,11 @@ static const struct command commands[] = {
 	  "[--interface IF]... [--confirm S] [--format text|json] "
 	  "[--detailed-exitcodes]",
 	  "make the host match a profile, snapshot first" },
-	{ "rollback", cmd_rollback, "[SNAPSHOT|latest] [--dry-run] "
+	{ "rollback", cmd_rollback, "[SNAPSHOT|latest|baseline] [--dry-run] "
 	  "[--format text|json] [--detailed-exitcodes]",
 	  "restore the values a snapshot recorded" },
-	{ "snapshots", cmd_snapshots, "[list | show SNAPSHOT]",
-	  "list or show rollback snapshots" },
+	{ "snapshots", cmd_snapshots, "[list [--all] | show SNAPSHOT | ack ID]",
+	  "list or show rollback snapshots, accept an interrupted apply" },
 	{ "confirm", cmd_confirm, "",
 	  "keep the changes of apply --confirm: cancel their rollback" },
 	{ "persist", cmd_persist, "--profile FILE [--dry-run] [--force] | "
@@ -53,6 +53,14 @@ void pt_error(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+void warn_interrupted(unsigned id)
+{
+	pt_error("warning: snapshot %u: an apply or rollback was interrupted "
+		 "and the host may be half changed; undo it with 'porttune "
+		 "rollback', or keep the host as it is with 'porttune "
+		 "snapshots ack %u'", id, id);
 }
 
 int finish_stdout(int code)

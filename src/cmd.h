@@ -31,7 +31,8 @@ enum {
 	EXIT_AUDIT_UNKNOWN = 3,
 	/* apply / rollback */
 	EXIT_APPLY_FAILED = 1,		/* a change failed; reverted */
-	EXIT_APPLY_BAD_INPUT = 2,	/* usage, profile, lock: nothing done */
+	EXIT_APPLY_BAD_INPUT = 2,	/* usage, profile, lock, state dir:
+					   nothing done */
 	EXIT_APPLY_REVERT_FAILED = 3,	/* the revert failed too */
 	/* apply / rollback --detailed-exitcodes (Puppet's convention) */
 	EXIT_DETAILED_CHANGED = 2,
@@ -74,6 +75,9 @@ int txn_usage_error(const struct txn_cli *o, void (*usage)(FILE *f));
 
 /* Run an apply-like transaction, print its report, pick the exit code. */
 int txn_command(struct txn *t, enum format fmt, bool detailed);
+
+/* Tell that snapshot `id`'s transaction was interrupted, and what to do. */
+void warn_interrupted(unsigned id);
 
 /* Print "porttune: MESSAGE" to stderr. */
 void pt_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -91,6 +91,8 @@ static json_object *report_json(const struct txn *t, const struct err *e,
 				       json_object_new_int64(t->confirm_secs));
 		json_object_object_add(o, "confirm", c);
 	}
+	json_object_object_add(o, "interrupted", t->interrupted
+			       ? json_object_new_int64(t->interrupted) : NULL);
 	json_object_object_add(o, "error",
 			       e->msg[0] ? json_object_new_string(e->msg) : NULL);
 	if (t->loaded || t->prof.nerrors) {
@@ -187,6 +189,13 @@ int txn_command(struct txn *t, enum format fmt, bool detailed)
 	result = st == TXN_OK ? "ok" : st == TXN_BAD_INPUT ? "invalid"
 	       : t->revert_failed ? "revert-failed" : "failed";
 	code = exit_code(t, st, detailed);
+
+	/* said first: it explains what rollback targets, or why apply stops */
+	if (t->snapshot && t->target.interrupted)
+		pt_error("snapshot %u: undoing an interrupted %s",
+			 t->target.meta.id, t->target.meta.command);
+	else if (t->interrupted && !(st == TXN_BAD_INPUT && e.code == -EBUSY))
+		warn_interrupted(t->interrupted);
 
 	if (fmt == FMT_JSON) {
 		json_emit(stdout, report_json(t, &e, result));

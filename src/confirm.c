@@ -25,15 +25,29 @@
 #define POLL_NS 100000000L	/* a confirm ends the child within this */
 #define LOCK_TRIES 200		/* x 50 ms: a rollback or confirm holding it */
 
-static void path_of(char *buf, size_t len, const char *dir, const char *name)
+/* The record and the log live in the checked state directory and are
+ * reached only through its descriptor (statedir.h). */
+static FILE *open_at(const struct state *st, const char *name, int flags,
+		     const char *mode)
 {
-	size_t d = strlen(dir), n = strlen(name);
+	int fd = openat(st->dfd, name, flags | O_NOFOLLOW | O_CLOEXEC, 0600);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, mode);
 
-	if (d + n + 2 > len)	/* the state dir is checked to fit elsewhere */
-		d = n = 0;
-	memcpy(buf, dir, d);
-	buf[d] = '/';
-	memcpy(buf + d + 1, name, n + 1);
+	if (fd >= 0 && !f)
+		close(fd);
+	return f;
+}
+
+/* Open the state directory; 1 when it does not exist (no record). */
+static int open_state(struct state *st, const char *dir, struct err *err)
+{
+	int rc = state_open(st, dir, false, err);
+
+	if (!rc && st->dfd < 0) {
+		state_close(st);
+		return 1;
+	}
+	return rc;
 }
 
 void confirm_time(long long t, char *buf, size_t len)
@@ -69,45 +83,47 @@ static void netns_of_self(char *buf, size_t len)
 	buf[n > 0 ? n : 0] = '\0';
 }
 
-static int write_rec(const char *dir, const struct confirm_rec *r,
+static int write_rec(const struct state *st, const struct confirm_rec *r,
 		     struct err *err)
 {
-	char path[PATH_MAX], tmp[PATH_MAX];
-	FILE *f;
+	const char *tmp = PENDING ".tmp";
+	FILE *f = open_at(st, tmp, O_WRONLY | O_CREAT | O_TRUNC, "w");
 	int rc = 0;
 
-	path_of(path, sizeof(path), dir, PENDING);
-	path_of(tmp, sizeof(tmp), dir, PENDING ".tmp");
-	f = fopen(tmp, "we");
 	if (!f)
-		return err_set(err, -errno, "%s: %s", tmp, strerror(errno));
+		return err_set(err, -errno, "%s/%s: %s", st->path, tmp,
+			       strerror(errno));
 	fprintf(f, "state=%s\nsnapshot=%u\ndeadline=%lld\npid=%ld\ntoken=%s\n"
 		"boot_id=%s\nnetns=%s\ncreated=%s\nprofile=%s\n", r->state,
 		r->snapshot, r->deadline, r->pid, r->token, r->boot_id,
 		r->netns, r->created, r->profile);
 	if (fflush(f) || fsync(fileno(f)))
-		rc = err_set(err, -errno, "%s: %s", tmp, strerror(errno));
+		rc = err_set(err, -errno, "%s/%s: %s", st->path, tmp,
+			     strerror(errno));
 	if (fclose(f) && !rc)
-		rc = err_set(err, -errno, "%s: %s", tmp, strerror(errno));
-	if (!rc && rename(tmp, path))
-		rc = err_set(err, -errno, "%s: %s", path, strerror(errno));
+		rc = err_set(err, -errno, "%s/%s: %s", st->path, tmp,
+			     strerror(errno));
+	if (!rc && renameat(st->dfd, tmp, st->dfd, PENDING))
+		rc = err_set(err, -errno, "%s/" PENDING ": %s", st->path,
+			     strerror(errno));
 	if (rc)
-		unlink(tmp);
+		unlinkat(st->dfd, tmp, 0);
 	return rc;
 }
 
 /* 1: no record; 0: read (stale or not). */
-static int read_rec(const char *dir, struct confirm_rec *r, struct err *err)
+static int read_rec(const struct state *st, struct confirm_rec *r,
+		    struct err *err)
 {
-	char path[PATH_MAX], line[1024];
+	char line[1024];
 	FILE *f;
 
 	memset(r, 0, sizeof(*r));
-	path_of(path, sizeof(path), dir, PENDING);
-	f = fopen(path, "re");
+	f = open_at(st, PENDING, O_RDONLY, "r");
 	if (!f)
-		return errno == ENOENT ? 1 : err_set(err, -errno, "%s: %s",
-						     path, strerror(errno));
+		return errno == ENOENT ? 1 : err_set(err, -errno, "%s/"
+						     PENDING ": %s", st->path,
+						     strerror(errno));
 	while (fgets(line, sizeof(line), f)) {
 		char *v = strchr(line, '=');
 
@@ -141,11 +157,11 @@ static bool stale(const struct confirm_rec *r)
 	return r->pid <= 0 || (kill((pid_t)r->pid, 0) && errno == ESRCH);
 }
 
-static int lock_retry(const char *dir, int *fd, int tries, struct err *err)
+static int lock_retry(struct state *st, int *fd, int tries, struct err *err)
 {
 	int rc;
 
-	while ((rc = state_lock(dir, fd, err)) == -EBUSY && --tries > 0) {
+	while ((rc = state_lock(st, fd, err)) == -EBUSY && --tries > 0) {
 		struct timespec ts = { 0, 50000000L };
 
 		nanosleep(&ts, NULL);
@@ -153,36 +169,37 @@ static int lock_retry(const char *dir, int *fd, int tries, struct err *err)
 	return rc;
 }
 
-static int read_locked(const char *dir, struct confirm_rec *r,
+static int read_locked(const struct state *st, struct confirm_rec *r,
 		       struct err *err)
 {
-	char path[PATH_MAX];
-	int rc = read_rec(dir, r, err);
+	int rc = read_rec(st, r, err);
 
 	if (rc || !stale(r))
 		return rc;
-	path_of(path, sizeof(path), dir, PENDING);
-	unlink(path);
+	unlinkat(st->dfd, PENDING, 0);
 	return 1;
 }
 
 int confirm_read(const char *state_dir, struct confirm_rec *r, struct err *err)
 {
-	char path[PATH_MAX];
-	int fd, rc;
+	struct state st;
+	int fd, rc = open_state(&st, state_dir, err);
 
 	/* audit and snapshots list only look: no lock, no state dir made */
-	path_of(path, sizeof(path), state_dir, PENDING);
-	if (access(path, F_OK))
-		return 1;
-	rc = lock_retry(state_dir, &fd, 20, err);
-
-	if (rc == -EBUSY)	/* apply/rollback running: look without it */
-		return read_rec(state_dir, r, err) ? 1 : stale(r) ? 1 : 0;
 	if (rc)
 		return rc;
-	rc = read_locked(state_dir, r, err);
-	close(fd);
+	if (faccessat(st.dfd, PENDING, F_OK, AT_SYMLINK_NOFOLLOW)) {
+		state_close(&st);
+		return 1;
+	}
+	rc = lock_retry(&st, &fd, 20, err);
+	if (rc == -EBUSY)	/* apply/rollback running: look without it */
+		rc = read_rec(&st, r, err) ? 1 : stale(r) ? 1 : 0;
+	else if (!rc) {
+		rc = read_locked(&st, r, err);
+		close(fd);
+	}
+	state_close(&st);
 	return rc;
 }
 
@@ -218,11 +235,17 @@ int confirm_guard(const char *state_dir, bool reserve, const char *profile,
 		  struct err *err)
 {
 	struct confirm_rec r;
-	int fd, rc = state_lock(state_dir, &fd, err);
+	struct state st;
+	int fd, rc = state_open(&st, state_dir, true, err);
 
 	if (rc)
 		return rc;
-	rc = read_locked(state_dir, &r, err);
+	rc = state_lock(&st, &fd, err);
+	if (rc) {
+		state_close(&st);
+		return rc;
+	}
+	rc = read_locked(&st, &r, err);
 	if (!rc) {
 		busy(&r, err);
 		rc = -EBUSY;
@@ -236,38 +259,38 @@ int confirm_guard(const char *state_dir, bool reserve, const char *profile,
 			boot_id(r.boot_id, sizeof(r.boot_id));
 			netns_of_self(r.netns, sizeof(r.netns));
 			snprintf(r.profile, sizeof(r.profile), "%s", profile);
-			rc = write_rec(state_dir, &r, err);
+			rc = write_rec(&st, &r, err);
 		}
 	}
 	close(fd);
+	state_close(&st);
 	return rc;
 }
 
 void confirm_release(const char *state_dir)
 {
-	char path[PATH_MAX];
 	struct confirm_rec r;
+	struct state st;
 	int fd;
 
-	if (state_lock(state_dir, &fd, NULL))
+	if (open_state(&st, state_dir, NULL))
 		return;
-	if (!read_rec(state_dir, &r, NULL) && r.pid == getpid() &&
-	    !strcmp(r.state, "reserved")) {
-		path_of(path, sizeof(path), state_dir, PENDING);
-		unlink(path);
+	if (!state_lock(&st, &fd, NULL)) {
+		if (!read_rec(&st, &r, NULL) && r.pid == getpid() &&
+		    !strcmp(r.state, "reserved"))
+			unlinkat(st.dfd, PENDING, 0);
+		close(fd);
 	}
-	close(fd);
+	state_close(&st);
 }
 
 __attribute__((format(printf, 2, 3)))
-static void log_outcome(const char *dir, const char *fmt, ...)
+static void log_outcome(const struct state *st, const char *fmt, ...)
 {
-	char path[PATH_MAX], now[32];
+	char now[32];
 	va_list ap;
-	FILE *f;
+	FILE *f = open_at(st, LOG, O_WRONLY | O_APPEND | O_CREAT, "a");
 
-	path_of(path, sizeof(path), dir, LOG);
-	f = fopen(path, "ae");
 	if (!f)
 		return;
 	confirm_time(time(NULL), now, sizeof(now));
@@ -281,77 +304,78 @@ static void log_outcome(const char *dir, const char *fmt, ...)
 
 void confirm_last_outcome(const char *state_dir, char *buf, size_t len)
 {
-	char path[PATH_MAX], line[512];
+	char line[512];
+	struct state st;
 	FILE *f;
 
 	buf[0] = '\0';
-	path_of(path, sizeof(path), state_dir, LOG);
-	f = fopen(path, "re");
-	if (!f)
+	if (open_state(&st, state_dir, NULL))
 		return;
-	while (fgets(line, sizeof(line), f))
+	f = open_at(&st, LOG, O_RDONLY, "r");
+	while (f && fgets(line, sizeof(line), f))
 		snprintf(buf, len, "%.*s", (int)strcspn(line, "\n"), line);
-	fclose(f);
+	if (f)
+		fclose(f);
+	state_close(&st);
 }
 
 /* Whether the record still names this child's change. */
-static bool still_mine(const char *dir, const char *tok)
+static bool still_mine(const struct state *st, const char *tok)
 {
 	struct confirm_rec r;
 
-	return !read_rec(dir, &r, NULL) && !strcmp(r.token, tok);
+	return !read_rec(st, &r, NULL) && !strcmp(r.token, tok);
 }
 
 /* Remove the record if it is still the one with this token. */
-static void confirm_drop(const char *dir, const char *tok)
+static void confirm_drop(struct state *st, const char *tok)
 {
-	char path[PATH_MAX];
 	int fd;
 
-	if (lock_retry(dir, &fd, LOCK_TRIES, NULL))
+	if (lock_retry(st, &fd, LOCK_TRIES, NULL))
 		return;
-	path_of(path, sizeof(path), dir, PENDING);
-	if (still_mine(dir, tok))
-		unlink(path);
+	if (still_mine(st, tok))
+		unlinkat(st->dfd, PENDING, 0);
 	close(fd);
 }
 
 /* The deadline passed: claim the record, roll back, drop the record. */
-static void revert(const char *dir, const char *tok, unsigned id)
+static void revert(struct state *st, const char *dir, const char *tok,
+		   unsigned id)
 {
 	struct confirm_rec r;
 	struct txn t = { .state_dir = dir, .command = "rollback" };
 	struct err e = { 0 };
 	char which[16];
-	enum txn_stage st;
+	enum txn_stage stage;
 	int fd;
 
-	if (lock_retry(dir, &fd, LOCK_TRIES, &e)) {
-		log_outcome(dir, "could not roll back snapshot %u: %s", id,
+	if (lock_retry(st, &fd, LOCK_TRIES, &e)) {
+		log_outcome(st, "could not roll back snapshot %u: %s", id,
 			    e.msg);
 		return;
 	}
-	if (read_rec(dir, &r, NULL) || strcmp(r.token, tok)) {
+	if (read_rec(st, &r, NULL) || strcmp(r.token, tok)) {
 		close(fd);	/* confirmed just in time */
 		return;
 	}
 	/* from here `confirm` says "too late" and apply stays refused */
 	snprintf(r.state, sizeof(r.state), "reverting");
 	r.pid = getpid();
-	write_rec(dir, &r, NULL);
+	write_rec(st, &r, NULL);
 	close(fd);
 	snprintf(which, sizeof(which), "%u", id);
 	t.snapshot = which;
 	t.profile_path = which;
-	st = txn_run(&t, &e);
-	if (st == TXN_OK)
-		log_outcome(dir, "not confirmed in time: rolled back snapshot "
+	stage = txn_run(&t, &e);
+	if (stage == TXN_OK)
+		log_outcome(st, "not confirmed in time: rolled back snapshot "
 			    "%u", id);
 	else
-		log_outcome(dir, "not confirmed in time: rolling back "
+		log_outcome(st, "not confirmed in time: rolling back "
 			    "snapshot %u FAILED: %s", id, e.msg);
 	txn_free(&t);
-	confirm_drop(dir, tok);
+	confirm_drop(st, tok);
 }
 
 static void detach(void)
@@ -376,12 +400,18 @@ static void child(const char *dir, const char *tok, unsigned id,
 		  const struct timespec *deadline)
 {
 	struct timespec now, step;
+	struct state st;
 
+	/* detach() closed every descriptor: open the directory again */
+	if (open_state(&st, dir, NULL))
+		return;
 	for (;;) {
 		long long left;
 
-		if (!still_mine(dir, tok))
+		if (!still_mine(&st, tok)) {
+			state_close(&st);
 			return;		/* confirmed, or the state dir is gone */
+		}
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		left = (deadline->tv_sec - now.tv_sec) * 1000000000LL +
 		       (deadline->tv_nsec - now.tv_nsec);
@@ -392,7 +422,8 @@ static void child(const char *dir, const char *tok, unsigned id,
 		step = (struct timespec){ 0, (long)left };
 		nanosleep(&step, NULL);
 	}
-	revert(dir, tok, id);
+	revert(&st, dir, tok, id);
+	state_close(&st);
 }
 
 int confirm_start(struct txn *t, struct err *err)
@@ -401,6 +432,7 @@ int confirm_start(struct txn *t, struct err *err)
 	struct timespec deadline;
 	const char *dir = t->state_dir;
 	unsigned id = t->snap.id;
+	struct state st;
 	pid_t pid;
 	int fd, rc;
 
@@ -415,19 +447,25 @@ int confirm_start(struct txn *t, struct err *err)
 	netns_of_self(r.netns, sizeof(r.netns));
 	snprintf(r.created, sizeof(r.created), "%s", t->snap.created);
 	snprintf(r.profile, sizeof(r.profile), "%s", t->profile_path);
-	rc = lock_retry(dir, &fd, LOCK_TRIES, err);
+	rc = state_open(&st, dir, true, err);
 	if (rc)
 		return rc;
-	rc = write_rec(dir, &r, err);
-	close(fd);
-	if (rc)
+	rc = lock_retry(&st, &fd, LOCK_TRIES, err);
+	if (!rc) {
+		rc = write_rec(&st, &r, err);
+		close(fd);
+	}
+	if (rc) {
+		state_close(&st);
 		return rc;
+	}
 	fflush(stdout);
 	fflush(stderr);
 	pid = fork();
 	if (pid < 0) {
 		rc = err_set(err, -errno, "fork: %s", strerror(errno));
-		confirm_drop(dir, r.token);
+		confirm_drop(&st, r.token);
+		state_close(&st);
 		return rc;
 	}
 	if (pid == 0) {
@@ -439,22 +477,24 @@ int confirm_start(struct txn *t, struct err *err)
 		if (!realpath(dir, sdir))
 			snprintf(sdir, sizeof(sdir), "%s", dir);
 		txn_free(t);
+		state_close(&st);
 		detach();
 		child(sdir, tok, id, &deadline);
 		return 1;
 	}
 	/* the child owns the record now: a confirm or apply checks it is
 	 * alive */
-	if (!lock_retry(dir, &fd, LOCK_TRIES, NULL)) {
+	if (!lock_retry(&st, &fd, LOCK_TRIES, NULL)) {
 		struct confirm_rec cur;
 
-		if (!read_rec(dir, &cur, NULL) && !strcmp(cur.token, r.token) &&
+		if (!read_rec(&st, &cur, NULL) && !strcmp(cur.token, r.token) &&
 		    !strcmp(cur.state, "waiting")) {
 			r.pid = pid;
-			write_rec(dir, &r, NULL);
+			write_rec(&st, &r, NULL);
 		}
 		close(fd);
 	}
+	state_close(&st);
 	t->confirm_deadline = r.deadline;
 	return 0;
 }
@@ -462,24 +502,28 @@ int confirm_start(struct txn *t, struct err *err)
 int confirm_cancel(const char *state_dir, struct confirm_rec *r,
 		   struct err *err)
 {
-	char path[PATH_MAX];
-	int fd, rc = lock_retry(state_dir, &fd, 20, err);
+	struct state st;
+	int fd, rc = open_state(&st, state_dir, err);
 
 	if (rc)
 		return rc;
-	rc = read_locked(state_dir, r, err);
+	rc = lock_retry(&st, &fd, 20, err);
+	if (rc) {
+		state_close(&st);
+		return rc;
+	}
+	rc = read_locked(&st, r, err);
 	if (!rc && strcmp(r->state, "waiting")) {
 		rc = err_set(err, -EALREADY, !strcmp(r->state, "reverting")
 			     ? "too late: snapshot %u is being rolled back"
 			     : "the apply of snapshot %u is still running",
 			     r->snapshot);
-	} else if (!rc) {
-		path_of(path, sizeof(path), state_dir, PENDING);
-		if (unlink(path))
-			rc = err_set(err, -errno, "%s: %s", path,
-				     strerror(errno));
+	} else if (!rc && unlinkat(st.dfd, PENDING, 0)) {
+		rc = err_set(err, -errno, "%s/" PENDING ": %s", state_dir,
+			     strerror(errno));
 	}
 	close(fd);
+	state_close(&st);
 	return rc;
 }
 

@@ -43,11 +43,12 @@ static const struct command commands[] = {
 	  "[--detailed-exitcodes] [--allow-host-wide]",
 	  "make the host match a profile, snapshot first",
 	  EXIT_APPLY_BAD_INPUT, true },
-	{ "rollback", cmd_rollback, "[SNAPSHOT|latest] [--dry-run] "
+	{ "rollback", cmd_rollback, "[SNAPSHOT|latest|baseline] [--dry-run] "
 	  "[--format text|json] [--detailed-exitcodes] [--allow-host-wide]",
 	  "restore the values a snapshot recorded", EXIT_APPLY_BAD_INPUT, true },
-	{ "snapshots", cmd_snapshots, "[list | show SNAPSHOT]",
-	  "list or show rollback snapshots", EXIT_USAGE, false },
+	{ "snapshots", cmd_snapshots, "[list [--all] | show SNAPSHOT | ack ID]",
+	  "list or show rollback snapshots, accept an interrupted apply",
+	  EXIT_USAGE, false },
 	{ "confirm", cmd_confirm, "",
 	  "keep the changes of apply --confirm: cancel their rollback",
 	  EXIT_USAGE, false },
@@ -65,6 +66,14 @@ void pt_error(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+void warn_interrupted(unsigned id)
+{
+	pt_error("warning: snapshot %u: an apply or rollback was interrupted "
+		 "and the host may be half changed; undo it with 'porttune "
+		 "rollback', or keep the host as it is with 'porttune "
+		 "snapshots ack %u'", id, id);
 }
 
 int finish_stdout(int code)

@@ -31,6 +31,7 @@ struct layer {
 	size_t pos;
 	int line;
 	enum sect sect;
+	enum profile_kind kind;
 	char **includes;	/* resolved paths, in order */
 	int *include_lines;
 	size_t nincludes;
@@ -192,7 +193,7 @@ static void on_sysctl(struct layer *l, const char *name, const char *value)
 		return;
 	}
 	/* a snapshot holds what the kernel had, even values we would refuse */
-	if (l->own.nmeta) {
+	if (l->kind == PROFILE_SNAPSHOT) {
 		sysctl_norm_ws(value, norm, sizeof(norm));
 		kv_set(&l->own.sysctl, &l->own.nsysctl, key, norm, l->file,
 		       l->line);
@@ -304,6 +305,13 @@ static enum sect section_start(struct layer *l, const char *section)
 			diag(l, true, l->line, "[nic %s] needs a name", arg);
 		return S_NIC;
 	}
+	if (!arg && !strcmp(section, "snapshot") &&
+	    l->kind != PROFILE_SNAPSHOT) {
+		diag(l, true, l->line, "[snapshot] belongs to snapshots porttune "
+		     "writes, not to a profile (restore one with porttune "
+		     "rollback)");
+		return S_BAD;
+	}
 	if (!arg) {
 		for (size_t i = 0; i < NELEM(sections); i++)
 			if (!strcmp(section, sections[i]) && i != 2)
@@ -395,7 +403,9 @@ static void merge(struct profile *dst, struct profile *src)
 		       src->sysctl[i].value, src->sysctl[i].file,
 		       src->sysctl[i].line);
 	dst->nic = xrealloc(dst->nic, (dst->nnic + src->nnic) * sizeof(*dst->nic));
-	memcpy(dst->nic + dst->nnic, src->nic, src->nnic * sizeof(*src->nic));
+	if (src->nnic)	/* src->nic is NULL without [nic]: no memcpy(NULL) */
+		memcpy(dst->nic + dst->nnic, src->nic,
+		       src->nnic * sizeof(*src->nic));
 	dst->nnic += src->nnic;
 	src->nnic = 0;
 	for (size_t i = 0; i < src->nmeta; i++)
@@ -419,12 +429,12 @@ static const char *keep_file(struct profile *out, const char *name)
 
 /* Parse one file into `acc` (its includes first, then its own values). */
 static void parse_layer(struct profile *out, struct profile *acc,
-			const char *file, const char *text,
-			const struct chain *up, int depth,
+			enum profile_kind kind, const char *file,
+			const char *text, const struct chain *up, int depth,
 			profile_loader loader, void *ctx)
 {
 	struct layer l = { .out = out, .file = keep_file(out, file),
-			   .text = text };
+			   .text = text, .kind = kind };
 	int rc = ini_parse_stream(reader, &l, on_line, &l);
 
 	if (rc > 0)
@@ -450,8 +460,8 @@ static void parse_layer(struct profile *out, struct profile *acc,
 				     "already being included", l.includes[i]);
 			} else {
 				me.canon = canon;
-				parse_layer(out, acc, l.includes[i], sub, &me,
-					    depth + 1, loader, ctx);
+				parse_layer(out, acc, kind, l.includes[i], sub,
+					    &me, depth + 1, loader, ctx);
 			}
 		}
 		free(canon);
@@ -467,6 +477,13 @@ static void parse_layer(struct profile *out, struct profile *acc,
 int profile_parse(struct profile *p, const char *path, const char *text,
 		  profile_loader loader, void *ctx, struct err *err)
 {
+	return profile_parse_as(p, PROFILE_USER, path, text, loader, ctx, err);
+}
+
+int profile_parse_as(struct profile *p, enum profile_kind kind,
+		     const char *path, const char *text,
+		     profile_loader loader, void *ctx, struct err *err)
+{
 	struct chain top = { .canon = path };
 	char *canon = NULL, *dummy = NULL;
 
@@ -475,7 +492,7 @@ int profile_parse(struct profile *p, const char *path, const char *text,
 	/* the top file's canonical name, so a self-include is a cycle */
 	if (loader && !loader(ctx, path, &canon, &dummy, NULL))
 		top.canon = canon;
-	parse_layer(p, p, path, text, &top, 0, loader, ctx);
+	parse_layer(p, p, kind, path, text, &top, 0, loader, ctx);
 	free(canon);
 	free(dummy);
 	if (!p->audit.warn_ratio)

@@ -66,6 +66,19 @@ typedef int (*profile_loader)(void *ctx, const char *path, char **canon,
 			      char **text, struct err *err);
 
 /*
+ * What the caller reads. Trust comes from the caller, never from the
+ * content: only a snapshot, read from the checked state directory, may
+ * carry [snapshot] metadata and values porttune itself would refuse
+ * (what the kernel had); it has no includes.
+ */
+enum profile_kind { PROFILE_USER, PROFILE_SNAPSHOT };
+
+/* profile_parse for a given kind (profile_parse is PROFILE_USER). */
+int profile_parse_as(struct profile *p, enum profile_kind kind,
+		     const char *path, const char *text,
+		     profile_loader loader, void *ctx, struct err *err);
+
+/*
  * Parse `text` (named `path`) into p. Pure: the only input besides text is
  * what the loader returns for includes. Returns 0, or -EINVAL when the
  * profile is invalid (p->errors lists every problem, err holds the first).

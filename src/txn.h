@@ -9,6 +9,7 @@
 #include "profile.h"
 #include "snapshot.h"
 #include "sysctld.h"
+#include "statedir.h"
 
 /* apply and rollback are the same transaction over a different profile. */
 struct txn {
@@ -27,6 +28,9 @@ struct txn {
 	bool boot_check;	/* apply: name sysctl.d files undoing the profile */
 	unsigned confirm_secs;	/* apply --confirm: revert unless confirmed */
 	/* out */
+	struct state st;	/* the state directory, open while t lives */
+	struct snap_info target;/* rollback: the snapshot restored */
+	unsigned interrupted;	/* an interrupted snapshot of this netns */
 	struct profile prof;
 	struct plan plan;
 	bool loaded;		/* prof is valid */
@@ -44,7 +48,7 @@ struct txn {
 enum txn_stage { TXN_OK, TXN_BAD_INPUT, TXN_FAILED };
 
 /*
- * lock -> load profile -> plan -> [dry run stops here] -> snapshot ->
+ * open state -> lock -> [refuse over an interrupted apply] -> load profile -> plan -> [dry run stops here] -> snapshot ->
  * apply -> verify, reverting on failure. Returns the stage reached and
  * fills err for anything but TXN_OK.
  */

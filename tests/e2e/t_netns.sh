@@ -2,13 +2,20 @@
 # `ip netns add` (netns_add) and deleted on exit. The host's own settings are
 # only ever read.
 
+# ns_new NAME: netns_add, its loopback up, its full name in $NS
+ns_new() {
+	netns_add "$1"
+	NS="$NS_PREFIX-$1"
+	ip netns exec "$NS" ip link set lo up
+}
+
 two_ranges() {	# namespaces $A (40000-40999) and $B (50000-50999)
-	netns_add a
+	ns_new a
 	A=$NS
-	netns_add b
+	ns_new b
 	B=$NS
-	in_ns "$A" sh -c 'echo "40000 40999" > /proc/sys/net/ipv4/ip_local_port_range'
-	in_ns "$B" sh -c 'echo "50000 50999" > /proc/sys/net/ipv4/ip_local_port_range'
+	ip netns exec "$A" sh -c 'echo "40000 40999" > /proc/sys/net/ipv4/ip_local_port_range'
+	ip netns exec "$B" sh -c 'echo "50000 50999" > /proc/sys/net/ipv4/ip_local_port_range'
 }
 
 range_in() {	# the port range an audit JSON in $WORK/out reports
@@ -41,15 +48,15 @@ test_state_dir_after_the_command() {
 }
 
 test_netns_gives_what_ip_netns_exec_gives() {
-	netns_add x
-	in_ns "$NS" sh -c 'echo 33 > /proc/sys/net/ipv4/tcp_fin_timeout'
-	in_ns "$NS" ip link add pv0 type veth peer name pv1
-	in_ns "$NS" "$LOADGEN" --mode timewait --count 200 --dst 127.0.0.1:5001 \
+	ns_new x
+	ip netns exec "$NS" sh -c 'echo 33 > /proc/sys/net/ipv4/tcp_fin_timeout'
+	ip netns exec "$NS" ip link add pv0 type veth peer name pv1
+	ip netns exec "$NS" "$LOADGEN" --mode timewait --count 200 --dst 127.0.0.1:5001 \
 		> /dev/null
 	keys='{settings, sockstat, sockets, counters, interfaces: [.interfaces[].name] | sort}'
 	run pt --netns "$NS" audit --format json
 	jq -S "$keys" "$WORK/out" > "$WORK/via-option"
-	run in_ns "$NS" "$PORTTUNE" --state-dir "$STATE" audit --format json
+	run ip netns exec "$NS" "$PORTTUNE" --state-dir "$STATE" audit --format json
 	jq -S "$keys" "$WORK/out" > "$WORK/via-exec"
 	cmp "$WORK/via-option" "$WORK/via-exec" ||
 		fail "audit differs: $(diff "$WORK/via-option" "$WORK/via-exec")"
@@ -63,7 +70,7 @@ test_netns_gives_what_ip_netns_exec_gives() {
 	run pt diff --profile "$WORK/p.ini" --netns "$NS"
 	expect_rc 1
 	cp "$WORK/out" "$WORK/diff-option"
-	run in_ns "$NS" "$PORTTUNE" diff --profile "$WORK/p.ini"
+	run ip netns exec "$NS" "$PORTTUNE" diff --profile "$WORK/p.ini"
 	expect_rc 1
 	cmp "$WORK/diff-option" "$WORK/out" || fail "diff differs"
 	expect_out 'tcp_fin_timeout: 33 -> 30'
@@ -106,7 +113,7 @@ test_netns_errors_name_the_problem_with_each_commands_code() {
 	run pt audit --netns /proc/self/ns/mnt
 	expect_rc 3
 	expect_err 'not a network namespace'
-	netns_add p
+	ns_new p
 	run setpriv --reuid 65534 --regid 65534 --clear-groups --inh-caps=-all \
 		--bounding-set=-all "$PORTTUNE" --state-dir "$WORK" audit --netns "$NS"
 	expect_rc 3
@@ -117,7 +124,7 @@ test_netns_errors_name_the_problem_with_each_commands_code() {
 # The profile asks for the host's current value of a host-wide key: even a
 # broken refusal could not change the host, and the test proves the refusal.
 test_host_wide_keys_are_refused_in_a_namespace() {
-	netns_add h
+	ns_new h
 	swap=$(cat /proc/sys/vm/swappiness)
 	rmem=$(cat /proc/sys/net/core/rmem_max)
 	printf '[sysctl]\nnet.ipv4.tcp_fin_timeout = 30\nvm.swappiness = %s\nnet.core.rmem_max = %s\n' \
@@ -127,7 +134,7 @@ test_host_wide_keys_are_refused_in_a_namespace() {
 	expect_err "vm.swappiness: host-wide setting; porttune is acting on network namespace $NS"
 	expect_err "net.core.rmem_max: a host-wide setting, read-only in this network namespace; porttune is acting on network namespace $NS"
 	expect_err 'nothing was changed'
-	expect_eq "$(in_ns "$NS" cat /proc/sys/net/ipv4/tcp_fin_timeout)" 60 \
+	expect_eq "$(ip netns exec "$NS" cat /proc/sys/net/ipv4/tcp_fin_timeout)" 60 \
 		"per-namespace key of a refused profile"
 	run pt --netns "$NS" apply --profile "$WORK/hw.ini" --dry-run
 	expect_rc 2
@@ -146,7 +153,7 @@ test_host_wide_keys_are_refused_in_a_namespace() {
 
 # Only ever a dry run: a real write of vm.swappiness from here changes the host.
 test_allow_host_wide_shows_the_change_and_warns() {
-	netns_add w
+	ns_new w
 	swap=$(cat /proc/sys/vm/swappiness)
 	want=$((swap == 60 ? 59 : 60))
 	printf '[sysctl]\nvm.swappiness = %s\nnet.core.rmem_max = 1234567\n' "$want" > "$WORK/hw.ini"
@@ -167,7 +174,7 @@ test_allow_host_wide_shows_the_change_and_warns() {
 
 test_all_netns_lists_each_namespace_with_its_settings() {
 	two_ranges
-	in_ns "$A" "$LOADGEN" --mode timewait --count 100 --dst 127.0.0.1:5001 > /dev/null
+	ip netns exec "$A" "$LOADGEN" --mode timewait --count 100 --dst 127.0.0.1:5001 > /dev/null
 	run pt audit --all-netns
 	expect_out "^[A-Z]+ +$A +40000-40999 +[0-9]+ +100 "
 	expect_out "^[A-Z]+ +$B +50000-50999 "
@@ -213,7 +220,7 @@ test_all_netns_lists_each_namespace_with_its_settings() {
 }
 
 test_all_netns_refuses_what_needs_one_namespace() {
-	netns_add e
+	ns_new e
 	run pt --netns "$NS" audit --all-netns
 	expect_rc 3
 	expect_err 'audit: --netns needs one namespace, not --all-netns'
@@ -226,9 +233,9 @@ test_all_netns_refuses_what_needs_one_namespace() {
 }
 
 test_all_netns_output_file_and_thresholds() {
-	netns_add o
-	in_ns "$NS" sh -c 'echo "40000 40099" > /proc/sys/net/ipv4/ip_local_port_range'
-	in_ns "$NS" "$LOADGEN" --mode timewait --count 60 --dst 127.0.0.1:5001 > /dev/null
+	ns_new o
+	ip netns exec "$NS" sh -c 'echo "40000 40099" > /proc/sys/net/ipv4/ip_local_port_range'
+	ip netns exec "$NS" "$LOADGEN" --mode timewait --count 60 --dst 127.0.0.1:5001 > /dev/null
 	# 60 of 100 ports: WARNING at the default 50%, OK with -w 70 -c 90
 	run pt audit --all-netns --format json
 	jq -e --arg n "$NS" '.namespaces[] | select(.netns.name == $n)
@@ -244,8 +251,8 @@ test_all_netns_output_file_and_thresholds() {
 # Enough namespaces that they are audited by several processes at once.
 test_all_netns_many_namespaces_each_with_its_own_range() {
 	for i in 0 1 2 3 4 5 6 7 8 9 10 11; do
-		netns_add "m$i"
-		in_ns "$NS" sh -c "echo '$((40000 + i * 100)) $((40099 + i * 100))' > /proc/sys/net/ipv4/ip_local_port_range"
+		ns_new "m$i"
+		ip netns exec "$NS" sh -c "echo '$((40000 + i * 100)) $((40099 + i * 100))' > /proc/sys/net/ipv4/ip_local_port_range"
 	done
 	run pt audit --all-netns --no-sockets --format json
 	for i in 0 1 2 3 4 5 6 7 8 9 10 11; do

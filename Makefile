@@ -34,7 +34,7 @@ CMDS = main cmd_apply cmd_diff cmd_rollback cmd_snapshots cmd_audit \
        cmd_watch audit_render audit_prom
 CORE_OBJ = $(CORE:%=build/%.o)
 CMD_OBJ = $(CMDS:%=build/%.o)
-UNIT_TESTS = profile sysctl snapshot plan audit ethtool sockdiag
+UNIT_TESTS = profile sysctl snapshot plan audit ethtool sockdiag hostile
 UNIT = $(UNIT_TESTS:%=build/tests/test_%)
 TOOLS = build/loadgen build/sdfloor
 

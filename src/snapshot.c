@@ -61,6 +61,47 @@ static int check_value(const struct change *c, struct err *err)
 	return 0;
 }
 
+/*
+ * inih reads lines of at most 198 characters; a longer value (a long
+ * ip_local_reserved_ports list) goes on indented continuation lines, which
+ * the profile reader joins without a separator. Break after a comma if
+ * possible, else between two characters that survive inih's trimming and
+ * cannot start a comment or a section header. 0: no break within width.
+ */
+#define SNAP_LINE_WIDTH 120
+
+static size_t break_at(const char *v, size_t width)
+{
+	size_t j;
+
+	for (j = width; j > 0; j--)
+		if (v[j - 1] == ',' && v[j] && !strchr(" \t;#[", v[j]))
+			return j;
+	for (j = width; j > 0; j--)
+		if (!strchr(" \t", v[j - 1]) && v[j] && !strchr(" \t;#[", v[j]))
+			return j;
+	return 0;
+}
+
+static int value_lines(struct buf *b, const char *key, const char *v,
+		       struct err *err)
+{
+	size_t n;
+
+	bprintf(b, "%s = ", key);
+	while (strlen(v) > SNAP_LINE_WIDTH) {
+		n = break_at(v, SNAP_LINE_WIDTH);
+		if (!n)
+			return err_set(err, -EINVAL, "%s: value '%.40s...' is too "
+				       "long for a snapshot line and has no place "
+				       "to break it", key, v);
+		bprintf(b, "%.*s\n\t", (int)n, v);
+		v += n;
+	}
+	bprintf(b, "%s\n", v);
+	return 0;
+}
+
 /* Metadata is informational: one line, no control characters, bounded. */
 static void meta_line(struct buf *b, const char *key, const char *v)
 {
@@ -108,9 +149,11 @@ int snapshot_render(const struct plan *plan, const struct snap_meta *m,
 				bprintf(&b, "\n[nic name=%s]\n", c->dev);
 				dev = c->dev;
 			}
-			bprintf(&b, "%s = %s\n", c->key,
-				change_restore_value(c) ? change_restore_value(c)
-							: "");
+			if (value_lines(&b, c->key, change_restore_value(c) ?
+					change_restore_value(c) : "", err)) {
+				free(b.s);
+				return err->code;
+			}
 		}
 	}
 	*text = b.s;
@@ -234,12 +277,20 @@ static int snap_dir(const char *state_dir, char *dir, size_t len,
 	return ensure_dir(dir, true, err);
 }
 
+/* Names are "%06u.ini": 000001.ini ... 999999.ini, then 1000000.ini on. */
 static bool parse_id(const char *name, unsigned *id)
 {
-	char *end;
-	unsigned long v = strtoul(name, &end, 10);
+	char canon[32], *end;
+	unsigned long v;
 
-	if (end == name || strcmp(end, ".ini") || v == 0 || v > 999999)
+	if (name[0] < '0' || name[0] > '9')
+		return false;
+	v = strtoul(name, &end, 10);
+	if (strcmp(end, ".ini") || v == 0 || v > SNAPSHOT_ID_MAX)
+		return false;
+	/* one file per id: 0000007.ini is not snapshot 7 */
+	snprintf(canon, sizeof(canon), "%06lu.ini", v);
+	if (strcmp(canon, name))
 		return false;
 	*id = (unsigned)v;
 	return true;
@@ -322,6 +373,11 @@ int snapshot_write(const char *state_dir, const struct plan *plan,
 		rc = list_ids(dir, &ids, &n, err);
 	if (rc)
 		return rc;
+	if (n && ids[n - 1] >= SNAPSHOT_ID_MAX) {
+		rc = err_set(err, -EOVERFLOW, "%s: snapshot id %u is the last "
+			     "one; move the snapshots away", dir, ids[n - 1]);
+		goto out;
+	}
 	m->id = n ? ids[n - 1] + 1 : 1;
 	rc = snapshot_render(plan, m, &text, err);
 	if (!rc)
@@ -361,18 +417,40 @@ out:
 	return rc;
 }
 
-static void fill_info(struct snap_info *si, const char *path, unsigned id)
+/* A command a snapshot can record (what an apply or rollback saved). */
+static bool known_command(const char *cmd)
+{
+	static const char *const cmds[] = { "apply", "rollback" };
+
+	for (size_t i = 0; cmd && i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!strcmp(cmd, cmds[i]))
+			return true;
+	return false;
+}
+
+int snapshot_parse(const char *text, unsigned id, struct snap_info *si)
 {
 	struct profile p;
 	const char *v;
+	char *end;
+	bool ok;
 
 	memset(si, 0, sizeof(*si));
 	si->meta.id = id;
-	snprintf(si->path, sizeof(si->path), "%s", path);
-	if (profile_load(&p, path, NULL)) {
+	/* no loader: a snapshot includes nothing */
+	profile_parse(&p, "snapshot", text, NULL, NULL, NULL);
+	si->nsettings = p.nsysctl;
+	for (size_t i = 0; i < p.nnic; i++)
+		si->nsettings += p.nic[i].nkv;
+	/* Cut short (empty, only the header, only metadata) is damaged too:
+	 * every snapshot written holds at least one setting. */
+	v = profile_meta(&p, "id");
+	ok = !p.nerrors && v && strtoul(v, &end, 10) == id && !*end &&
+	     known_command(profile_meta(&p, "command")) && si->nsettings;
+	if (!ok) {
 		snprintf(si->meta.command, sizeof(si->meta.command), "damaged");
 		profile_free(&p);
-		return;
+		return -EINVAL;
 	}
 #define META(field, key) \
 	if ((v = profile_meta(&p, key))) \
@@ -383,10 +461,24 @@ static void fill_info(struct snap_info *si, const char *path, unsigned id)
 	META(host, "host");
 	META(kernel, "kernel");
 #undef META
-	si->nsettings = p.nsysctl;
-	for (size_t i = 0; i < p.nnic; i++)
-		si->nsettings += p.nic[i].nkv;
 	profile_free(&p);
+	return 0;
+}
+
+static void fill_info(struct snap_info *si, const char *path, unsigned id)
+{
+	char *canon = NULL, *text = NULL;
+
+	if (profile_file_loader(NULL, path, &canon, &text, NULL)) {
+		memset(si, 0, sizeof(*si));
+		si->meta.id = id;
+		snprintf(si->meta.command, sizeof(si->meta.command), "damaged");
+	} else {
+		snapshot_parse(text, id, si);
+	}
+	snprintf(si->path, sizeof(si->path), "%s", path);
+	free(canon);
+	free(text);
 }
 
 int snapshot_list(const char *state_dir, struct snap_info **v, size_t *n,

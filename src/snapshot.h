@@ -9,6 +9,7 @@
 #include "plan.h"
 
 #define SNAPSHOT_KEEP 50	/* generations kept; older ones are pruned */
+#define SNAPSHOT_ID_MAX 999999999u	/* file names "%06u.ini" up to 9 digits */
 
 struct snap_meta {
 	unsigned id;
@@ -40,6 +41,14 @@ void snapshot_meta_now(struct snap_meta *m, const char *command,
 int snapshot_write(const char *state_dir, const struct plan *plan,
 		   struct snap_meta *m, char *path, size_t pathlen,
 		   struct err *err);
+
+/*
+ * What `snapshots list` shows of one snapshot file's text (id from its
+ * name): metadata and the number of settings. Pure. -EINVAL and command
+ * "damaged" unless it is complete: [snapshot] with this id and a known
+ * command, no error, at least one setting.
+ */
+int snapshot_parse(const char *text, unsigned id, struct snap_info *si);
 
 /* All snapshots, oldest first. */
 int snapshot_list(const char *state_dir, struct snap_info **v, size_t *n,

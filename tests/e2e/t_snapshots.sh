@@ -117,7 +117,7 @@ test_planted_snapshot_link_is_refused() {
 	mkdir -p "$STATE" "$WORK/elsewhere"
 	ln -s "$WORK/elsewhere" "$STATE/snapshots"
 	run pt apply --profile "$WORK/a.ini"
-	expect_rc 1
+	expect_rc 2
 	expect_err 'snapshots: not a directory owned by this user'
 	expect_err 'nothing was changed'
 	expect_eq "$(sysctl_get net.ipv4.tcp_fin_timeout)" 60

@@ -3,7 +3,8 @@
 # Does nothing when all is there; says what to install when it cannot.
 set -u
 pkgs="pkg-config libmnl-dev libnl-3-dev libnl-route-3-dev libinih-dev
-libcmocka-dev libjson-c-dev mandoc iproute2 ethtool net-tools jq util-linux strace"
+libcmocka-dev libjson-c-dev mandoc iproute2 ethtool net-tools jq util-linux strace
+clang libclang-rt-14-dev"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	missing=""

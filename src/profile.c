@@ -418,6 +418,7 @@ static char *reader(char *str, int num, void *stream)
 	const char *start = l->text + l->pos;
 	size_t len = strcspn(start, "\n");
 	const char *hdr, *close;
+	bool is_hdr;
 
 	if (!*start)
 		return NULL;
@@ -430,18 +431,20 @@ static char *reader(char *str, int num, void *stream)
 	memcpy(str, start, len);
 	str[len] = '\n';
 	str[len + 1] = '\0';
-	/* as inih decides: indented, and neither blank nor a comment */
-	hdr = str + strspn(str, " \t");
-	l->cont = hdr > str && !strchr(";#\n", *hdr);
-	if (!l->cont)
-		flush(l);
 	/* Headers are ours: inih says nothing about a section with no keys.
 	 * The last ']' before a comment ends it: names may hold ']'. */
+	hdr = str + strspn(str, " \t");
 	close = strstr(hdr, " ;");
 	close = close ? close : hdr + strlen(hdr);
 	while (close > hdr && *close != ']')
 		close--;
-	if (*hdr == '[' && *close == ']') {
+	is_hdr = *hdr == '[' && *close == ']';
+	/* as inih decides: indented, and neither blank nor a comment; the key
+	 * before is complete otherwise (and before any section change) */
+	l->cont = !is_hdr && hdr > str && !strchr(";#\n", *hdr);
+	if (!l->cont)
+		flush(l);
+	if (is_hdr) {
 		char name[256];
 		size_t lead = strspn(hdr + 1, " "), n = close - hdr - 1;
 

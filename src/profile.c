@@ -42,6 +42,7 @@ struct layer {
 	enum sect sect;
 	bool cont;		/* the line just read continues the last value */
 	char *pname, *pvalue;	/* the key read last, its value still growing */
+	size_t plen, pcap;
 	int pline;
 	char **includes;	/* resolved paths, in order */
 	int *include_lines;
@@ -373,6 +374,18 @@ static void flush(struct layer *l)
 	l->pname = l->pvalue = NULL;
 }
 
+static void append(struct layer *l, const char *v, size_t len)
+{
+	/* doubling: a megabyte of one-character lines stays linear */
+	if (l->plen + len + 1 > l->pcap) {
+		l->pcap = (l->plen + len + 1) * 2;
+		l->pvalue = xrealloc(l->pvalue, l->pcap);
+	}
+	memcpy(l->pvalue + l->plen, v, len);
+	l->plen += len;
+	l->pvalue[l->plen] = '\0';
+}
+
 /*
  * inih hands an indented line after a key to us as more of that key's value
  * (INI_ALLOW_MULTILINE, on in Debian's libinih): join the pieces without a
@@ -382,15 +395,13 @@ static int on_line(void *user, const char *section, const char *name,
 		   const char *value)
 {
 	struct layer *l = user;
-	size_t n;
+	size_t len = strlen(value);
 
 	(void)section;
 	if (!name)
 		return 1;
 	if (l->cont && l->pname && !strcmp(l->pname, name)) {
 		/* libinih 55 keeps a " ; comment" on continuation lines */
-		size_t len = strlen(value);
-
 		for (const char *c = value; (c = strchr(c, ';')); c++)
 			if (c > value && (c[-1] == ' ' || c[-1] == '\t')) {
 				len = (size_t)(c - value);
@@ -398,15 +409,13 @@ static int on_line(void *user, const char *section, const char *name,
 			}
 		while (len && (value[len - 1] == ' ' || value[len - 1] == '\t'))
 			len--;
-		n = strlen(l->pvalue);
-		l->pvalue = xrealloc(l->pvalue, n + len + 1);
-		memcpy(l->pvalue + n, value, len);
-		l->pvalue[n + len] = '\0';
+		append(l, value, len);
 		return 1;
 	}
 	flush(l);
 	l->pname = xstrdup(name);
-	l->pvalue = xstrdup(value);
+	l->plen = l->pcap = 0;
+	append(l, value, len);
 	l->pline = l->line;
 	return 1;
 }

@@ -312,6 +312,27 @@ static void continued_value_is_checked_whole(void **state)
 	profile_free(&p);
 }
 
+static void many_continuation_lines_stay_linear(void **state)
+{
+	size_t n = 200000, len = strlen("[sysctl]\nnet.ipv4.tcp_fin_timeout = 3\n");
+	char *text = malloc(len + n * 3 + 1), *p;
+	struct timespec t0, t1;
+	struct profile pr;
+
+	(void)state;
+	memcpy(text, "[sysctl]\nnet.ipv4.tcp_fin_timeout = 3\n", len);
+	for (p = text + len; n--; p += 3)
+		memcpy(p, "\t0\n", 3);
+	*p = '\0';
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(profile_parse(&pr, "l.ini", text, NULL, NULL, NULL),
+			 -EINVAL);	/* 3000...0 is out of range */
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_true(t1.tv_sec - t0.tv_sec < 5);
+	profile_free(&pr);
+	free(text);
+}
+
 static void file_loader_refuses(const char *path, const char *needle)
 {
 	char *canon = NULL, *text = NULL;
@@ -455,6 +476,7 @@ int main(void)
 		cmocka_unit_test(include_bomb_stops_at_the_file_limit),
 		cmocka_unit_test(continuation_lines_join_a_long_value),
 		cmocka_unit_test(continued_value_is_checked_whole),
+		cmocka_unit_test(many_continuation_lines_stay_linear),
 		cmocka_unit_test(only_regular_files_of_bounded_size_are_read),
 		cmocka_unit_test(snapshot_cut_short_is_damaged),
 		cmocka_unit_test(long_value_goes_on_continuation_lines),

@@ -279,6 +279,8 @@ static void include_bomb_stops_at_the_file_limit(void **state)
 	free(text);
 }
 
+/* Also proves the system libinih joins indented lines (INI_ALLOW_MULTILINE,
+ * a build option: on in Debian 12's libinih 55); snapshots depend on it. */
 static void continuation_lines_join_a_long_value(void **state)
 {
 	struct profile p;

@@ -38,11 +38,21 @@ CMDS = main cmd_apply cmd_diff cmd_rollback cmd_snapshots cmd_audit \
        audit_netns
 CORE_OBJ = $(CORE:%=build/%.o)
 CMD_OBJ = $(CMDS:%=build/%.o)
-UNIT_TESTS = profile sysctl sysctld persist snapshot plan audit ethtool sockdiag nagios prom_merge
+UNIT_TESTS = profile sysctl sysctld persist snapshot plan audit ethtool sockdiag nagios hostile prom_merge
 UNIT = $(UNIT_TESTS:%=build/tests/test_%)
 TOOLS = build/loadgen build/sdfloor
 
-.PHONY: all deps run check unit e2e lint bench install clean
+# libFuzzer harnesses (fuzz/): the core built again by clang with the fuzzer's
+# coverage and ASan+UBSan; any sanitizer report is a crash.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZERS = profile snapshot netlink counters
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS = -std=gnu11 -g -O1 -fno-omit-frame-pointer $(FUZZ_SAN) -MMD -MP
+FUZZ_OBJ = $(CORE:%=build/fuzz/obj/%.o)
+FUZZ_BIN = $(FUZZERS:%=build/fuzz/fuzz_%)
+
+.PHONY: all deps run check unit e2e lint bench install clean fuzz fuzz-run
 all: porttune
 
 deps:
@@ -69,6 +79,22 @@ build/sdfloor: bench/sdfloor.c | build
 
 build:
 	@mkdir -p build/tests
+
+build/fuzz/obj/%.o: src/%.c
+	@mkdir -p build/fuzz/obj
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link \
+		$(PKG_CFLAGS) -c -o $@ $<
+
+build/fuzz/fuzz_%: fuzz/fuzz_%.c $(FUZZ_OBJ)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) \
+		-o $@ $(filter %.c %.o,$^) $(PKG_LIBS)
+
+fuzz: deps
+	@$(MAKE) --no-print-directory $(FUZZ_BIN)
+
+# Each harness for FUZZ_SECONDS from its committed corpus; fails on a crash.
+fuzz-run: fuzz
+	@sh fuzz/run.sh $(FUZZ_SECONDS) $(FUZZERS)
 
 # The two commands of the README: both install what is missing first.
 run: deps
@@ -110,4 +136,4 @@ install: porttune
 clean:
 	rm -rf build porttune
 
--include $(wildcard build/*.d build/tests/*.d)
+-include $(wildcard build/*.d build/tests/*.d build/fuzz/*.d build/fuzz/obj/*.d)

@@ -4,7 +4,7 @@
 set -u
 pkgs="pkg-config libmnl-dev libnl-3-dev libnl-route-3-dev libinih-dev
 libcmocka-dev libjson-c-dev mandoc iproute2 ethtool net-tools jq util-linux strace
-procps"
+procps clang libclang-rt-14-dev"
 # the real tools the integrations are tested with
 pkgs="$pkgs prometheus bash-completion systemd ansible-core python3
 debhelper dpkg-dev fakeroot lintian git"

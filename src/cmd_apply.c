@@ -112,9 +112,14 @@ static int exit_code(const struct txn *t, enum txn_stage st, bool detailed)
 	bool changed = plan_count(&t->plan, t->dry_run ? CS_PENDING
 						       : CS_CHANGED) > 0;
 
+	/* failed before any change (the snapshot could not be written):
+	 * "nothing done", as porttune(8) promises */
+	bool untouched = st == TXN_BAD_INPUT ||
+			 (st == TXN_FAILED && !t->failed && !t->foreign);
+
 	if (!detailed)
 		return st == TXN_OK ? EXIT_OK
-		     : st == TXN_BAD_INPUT ? EXIT_APPLY_BAD_INPUT
+		     : untouched ? EXIT_APPLY_BAD_INPUT
 		     : t->revert_failed ? EXIT_APPLY_REVERT_FAILED
 		     : EXIT_APPLY_FAILED;
 	if (st == TXN_OK)

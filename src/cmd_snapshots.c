@@ -135,7 +135,7 @@ static int ack(const struct gopts *g, const char *arg)
 	unsigned long id = strtoul(arg, &end, 10);
 	int fd = -1, rc;
 
-	if (end == arg || *end || !id || id > 999999) {
+	if (end == arg || *end || !id || id > SNAPSHOT_ID_MAX) {
 		pt_error("snapshots: ack: %s: not a snapshot id", arg);
 		return EXIT_USAGE;
 	}

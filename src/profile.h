@@ -86,6 +86,9 @@ int profile_parse_as(struct profile *p, enum profile_kind kind,
 int profile_parse(struct profile *p, const char *path, const char *text,
 		  profile_loader loader, void *ctx, struct err *err);
 
+/* A profile file (or snapshot), and one profile with its includes. */
+#define PROFILE_MAX_SIZE (1024 * 1024)
+
 /* Read a profile from the file system, resolving includes from disk. */
 int profile_load(struct profile *p, const char *path, struct err *err);
 

@@ -61,6 +61,47 @@ static int check_value(const struct change *c, struct err *err)
 	return 0;
 }
 
+/*
+ * inih reads lines of at most 198 characters; a longer value (a long
+ * ip_local_reserved_ports list) goes on indented continuation lines, which
+ * the profile reader joins without a separator. Break after a comma if
+ * possible, else between two characters that survive inih's trimming and
+ * cannot start a comment or a section header. 0: no break within width.
+ */
+#define SNAP_LINE_WIDTH 120
+
+static size_t break_at(const char *v, size_t width)
+{
+	size_t j;
+
+	for (j = width; j > 0; j--)
+		if (v[j - 1] == ',' && v[j] && !strchr(" \t;#[", v[j]))
+			return j;
+	for (j = width; j > 0; j--)
+		if (!strchr(" \t", v[j - 1]) && v[j] && !strchr(" \t;#[", v[j]))
+			return j;
+	return 0;
+}
+
+static int value_lines(struct buf *b, const char *key, const char *v,
+		       struct err *err)
+{
+	size_t n;
+
+	bprintf(b, "%s = ", key);
+	while (strlen(v) > SNAP_LINE_WIDTH) {
+		n = break_at(v, SNAP_LINE_WIDTH);
+		if (!n)
+			return err_set(err, -EINVAL, "%s: value '%.40s...' is too "
+				       "long for a snapshot line and has no place "
+				       "to break it", key, v);
+		bprintf(b, "%.*s\n\t", (int)n, v);
+		v += n;
+	}
+	bprintf(b, "%s\n", v);
+	return 0;
+}
+
 /* Metadata is informational: one line, no control characters, bounded. */
 static void meta_line(struct buf *b, const char *key, const char *v)
 {
@@ -122,9 +163,10 @@ static int render_body(struct buf *b, const struct plan *plan,
 				bprintf(b, "\n[nic name=%s]\n", c->dev);
 				dev = c->dev;
 			}
-			bprintf(b, "%s = %s\n", c->key,
-				change_restore_value(c) ? change_restore_value(c)
-							: "");
+			rc = value_lines(b, c->key, change_restore_value(c) ?
+					 change_restore_value(c) : "", err);
+			if (rc)
+				return rc;
 		}
 	}
 	return 0;
@@ -255,6 +297,64 @@ static int write_atomic(const struct state *st, const char *name,
 	return 0;
 }
 
+/* A command a snapshot can record (what an apply or rollback saved). */
+static bool known_command(const char *cmd)
+{
+	static const char *const cmds[] = { "apply", "rollback" };
+
+	for (size_t i = 0; cmd && i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!strcmp(cmd, cmds[i]))
+			return true;
+	return false;
+}
+
+bool snapshot_complete(const struct profile *p, unsigned id)
+{
+	const char *v = profile_meta(p, "id");
+	size_t n = p->nsysctl;
+	char *end;
+
+	for (size_t i = 0; i < p->nnic; i++)
+		n += p->nic[i].nkv;
+	return !p->nerrors && v && strtoul(v, &end, 10) == id && !*end &&
+	       known_command(profile_meta(p, "command")) && n;
+}
+
+int snapshot_parse(const char *text, unsigned id, struct snap_info *si)
+{
+	struct profile p;
+	const char *v;
+	bool ok;
+
+	memset(si, 0, sizeof(*si));
+	si->meta.id = id;
+	/* no loader: a snapshot includes nothing */
+	profile_parse_as(&p, PROFILE_SNAPSHOT, "snapshot", text, NULL, NULL,
+			 NULL);
+	si->nsettings = p.nsysctl;
+	for (size_t i = 0; i < p.nnic; i++)
+		si->nsettings += p.nic[i].nkv;
+	/* Cut short (empty, only the header, only metadata) is damaged too:
+	 * every snapshot written holds at least one setting. */
+	ok = snapshot_complete(&p, id);
+	if (!ok) {
+		snprintf(si->meta.command, sizeof(si->meta.command), "damaged");
+		profile_free(&p);
+		return -EINVAL;
+	}
+#define META(field, key) \
+	if ((v = profile_meta(&p, key))) \
+		snprintf(si->meta.field, sizeof(si->meta.field), "%s", v)
+	META(created, "created");
+	META(command, "command");
+	META(source, "source");
+	META(host, "host");
+	META(kernel, "kernel");
+#undef META
+	profile_free(&p);
+	return 0;
+}
+
 static int sync_dir(const struct state *st, struct err *err)
 {
 	/* a rename or unlink is durable only once the directory is synced */
@@ -353,13 +453,18 @@ out:
 
 static bool parse_gen(const char *name, const char *suffix, unsigned *id)
 {
-	char *end;
+	char *end, canon[32];
 	unsigned long v;
 
 	if (name[0] < '0' || name[0] > '9')
 		return false;
+
 	v = strtoul(name, &end, 10);
-	if (strcmp(end, suffix) || v == 0 || v > 999999)
+	if (strcmp(end, suffix) || v == 0 || v > SNAPSHOT_ID_MAX)
+		return false;
+	/* one file per id: 0000007.ini is not snapshot 7 */
+	snprintf(canon, sizeof(canon), "%06lu%s", v, suffix);
+	if (strcmp(canon, name))
 		return false;
 	*id = (unsigned)v;
 	return true;
@@ -475,6 +580,13 @@ int snapshot_write(const struct state *st, const struct plan *plan,
 	rc = snapshot_ids(st, &ids, err);
 	if (rc)
 		return rc;
+	if (ids.ngen && ids.gen[ids.ngen - 1] >= SNAPSHOT_ID_MAX) {
+		rc = err_set(err, -EOVERFLOW, "%s/snapshots: snapshot id %u is "
+			     "the last one; move the snapshots away", st->path,
+			     ids.gen[ids.ngen - 1]);
+		snapshot_ids_free(&ids);
+		return rc;
+	}
 	m->id = ids.ngen ? ids.gen[ids.ngen - 1] + 1 : 1;
 	rc = snapshot_render(plan, m, &text, err);
 	if (!rc)

@@ -13,6 +13,7 @@
 #include "statedir.h"
 
 #define SNAPSHOT_KEEP 50	/* generations kept; older ones are pruned */
+#define SNAPSHOT_ID_MAX 999999999u	/* file names "%06u.ini" up to 9 digits */
 
 struct snap_meta {
 	unsigned id;		/* 0: a baseline */
@@ -56,6 +57,16 @@ void snapshot_meta_now(struct snap_meta *m, const char *command,
 int snapshot_write(const struct state *st, const struct plan *plan,
 		   struct snap_meta *m, char *path, size_t pathlen,
 		   struct err *err);
+
+/*
+ * What `snapshots list` shows of one snapshot file's text (id from its
+ * name): metadata and the number of settings. Pure. -EINVAL and command
+ * "damaged" unless it is complete: [snapshot] with this id and a known
+ * command, no error, at least one setting.
+ */
+int snapshot_parse(const char *text, unsigned id, struct snap_info *si);
+/* The parsed snapshot `id` is whole: its id, a known command, a setting. */
+bool snapshot_complete(const struct profile *p, unsigned id);
 
 /* The transaction of snapshot `id` completed: drop its in-progress mark. */
 int snapshot_done(const struct state *st, unsigned id, struct err *err);

@@ -84,6 +84,10 @@ static int fill_info(const struct state *st, struct snap_info *si,
 	}
 	if (rc || !snapshot_meta_from(&p, &si->meta))
 		si->damaged = rc != 0;
+	/* cut short (empty, header only, metadata only) is damaged too: every
+	 * snapshot written holds its id, its command and a setting */
+	if (!rc && !si->baseline)
+		si->damaged |= !snapshot_complete(&p, id);
 	si->here = !si->damaged && netns_same(&si->meta.ns, &st->ns);
 	if (si->damaged)
 		snprintf(si->meta.command, sizeof(si->meta.command), "damaged");
@@ -228,7 +232,7 @@ int snapshot_find(const struct state *st, const char *which,
 		char *end;
 
 		id = strtoul(which, &end, 10);
-		if (end == which || *end || !id || id > 999999 ||
+		if (end == which || *end || !id || id > SNAPSHOT_ID_MAX ||
 		    which[0] < '0' || which[0] > '9')
 			return err_set(err, -EINVAL, "%s: not a snapshot id "
 				       "(a number, latest or baseline)", which);

@@ -490,10 +490,12 @@ size_t sd_top_cgroups(const struct sd_result *res, const struct sd_cgroup **out,
 		   cmp_cgroup);
 }
 
-static void parse_msg(const struct nlmsghdr *h, uint8_t proto, bool want_cg, struct sd_sock *s)
+int sd_parse_msg(const struct nlmsghdr *h, uint8_t proto, bool want_cg, struct sd_sock *s)
 {
 	const struct inet_diag_msg *m = NLMSG_DATA(h);
 
+	if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*m)))
+		return -EBADMSG;
 	s->family = m->idiag_family;
 	s->proto = proto;
 	s->state = m->idiag_state;
@@ -510,13 +512,26 @@ static void parse_msg(const struct nlmsghdr *h, uint8_t proto, bool want_cg, str
 	s->cgroup = 0;
 	if (want_cg) {
 		/* Sent unasked with every full socket (5.8+); absent on TIME_WAIT. */
-		const struct rtattr *a = (const void *)((const char *)m + NLMSG_ALIGN(sizeof(*m)));
-		unsigned int len = h->nlmsg_len - NLMSG_LENGTH(sizeof(*m));
+		const char *p = (const char *)m + NLMSG_ALIGN(sizeof(*m));
+		size_t left = h->nlmsg_len - NLMSG_LENGTH(sizeof(*m));
 
-		for (; RTA_OK(a, len); a = RTA_NEXT(a, len))
+		/* Not RTA_NEXT(): over an unaligned last attribute its unsigned
+		 * length wraps and the walk reads past the message. */
+		while (left >= sizeof(struct rtattr)) {
+			const struct rtattr *a = (const void *)p;
+			size_t step = RTA_ALIGN((size_t)a->rta_len);
+
+			if (a->rta_len < sizeof(*a) || a->rta_len > left)
+				break;
 			if (a->rta_type == INET_DIAG_CGROUP_ID && RTA_PAYLOAD(a) >= 8)
 				memcpy(&s->cgroup, RTA_DATA(a), 8);
+			if (step >= left)
+				break;
+			p += step;
+			left -= step;
+		}
 	}
+	return 0;
 }
 
 struct dump_ctx {
@@ -532,9 +547,8 @@ static int on_sock(const struct nlmsghdr *h, void *data, struct err *e)
 	int ret;
 
 	if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
-	    h->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg)))
+	    sd_parse_msg(h, c->proto, c->res->priv->flags & SD_CGROUPS, &s) < 0)
 		return 0;
-	parse_msg(h, c->proto, c->res->priv->flags & SD_CGROUPS, &s);
 	ret = sd_feed(c->res, &s);
 	return ret < 0 ? err_set(e, ret, "sock_diag: out of memory") : 0;
 }

@@ -164,6 +164,14 @@ int sd_result_init(struct sd_result *res, const struct sd_request *req);	/* free
 int sd_feed(struct sd_result *res, const struct sd_sock *s);
 void sd_finish(struct sd_result *res);
 
+/*
+ * One SOCK_DIAG_BY_FAMILY message (an inet_diag_msg and its attributes) into
+ * s; want_cg reads INET_DIAG_CGROUP_ID. -EBADMSG if the message is too short.
+ * Pure, for the fuzzer; h->nlmsg_len must lie within the buffer.
+ */
+struct nlmsghdr;
+int sd_parse_msg(const struct nlmsghdr *h, uint8_t proto, bool want_cg, struct sd_sock *s);
+
 /* The n busiest entries, sorted (most used first), as pointers into res. */
 size_t sd_top_dests(const struct sd_result *res, const struct sd_dest **out, size_t n);
 size_t sd_top_procs(const struct sd_result *res, const struct sd_proc **out, size_t n);

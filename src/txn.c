@@ -27,6 +27,7 @@ static enum txn_stage find_snapshot(struct txn *t, struct err *err)
 		t->target.meta.ns.ino && strcmp(t->target.meta.ns.boot_id,
 						t->st.ns.boot_id)
 		? " during an earlier boot" : "", here);
+	t->foreign = true;
 	return TXN_FAILED;
 }
 

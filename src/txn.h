@@ -31,6 +31,7 @@ struct txn {
 	struct state st;	/* the state directory, open while t lives */
 	struct snap_info target;/* rollback: the snapshot restored */
 	unsigned interrupted;	/* an interrupted snapshot of this netns */
+	bool foreign;		/* rollback refused: another namespace's */
 	struct profile prof;
 	struct plan plan;
 	bool loaded;		/* prof is valid */

@@ -131,17 +131,15 @@ static void snapshot_that_would_not_restore_is_not_written(void **state)
 
 	(void)state;
 	open_state(&st, dir);
-	/* longer than a profile line may be: rollback could not read it */
+	/* "key = ;7" reads back as an empty value (an inline comment) */
 	c = plan_add(&plan, T_SYSCTL, NULL, "net.ipv4.ip_local_reserved_ports",
 		     "", "x.ini", 1);
-	c->before = malloc(400);
-	memset(c->before, '7', 399);
-	c->before[399] = '\0';
+	c->before = strdup(";7");
 	c->status = CS_PENDING;
 	snapshot_meta_now(&m, "apply", "x.ini");
 	assert_int_equal(snapshot_write(&st, &plan, &m, path, sizeof(path), &e),
 			 -EINVAL);
-	assert_non_null(strstr(e.msg, "snapshot would not load"));
+	assert_non_null(strstr(e.msg, ";7"));
 	assert_int_equal(snapshot_list(&st, &v, &n, NULL), 0);
 	assert_int_equal(n, 0);
 	free(v);

@@ -88,9 +88,15 @@ static bool check_range(const struct audit_input *in, struct finding *f)
 			      "%s; a socket that bind()s before connect() also "
 			      "takes its port from every destination, and the "
 			      "kernel's dump shows it like any connection",
-			      in->sd.bound_visible ? "" : "; this kernel (before "
-			      "6.8) does not list bind()-only sockets, so "
-			      "capacity may be overestimated");
+			      in->sd.bound_visible ? "" : in->bound_skipped
+			      ? "; bind()-only sockets were not counted (audit "
+				"--all-netns leaves them out: listing them walks "
+				"the bind table all namespaces share; audit this "
+				"one with --netns to count them), so capacity may "
+				"be overestimated"
+			      : "; this kernel (before 6.8) does not list "
+				"bind()-only sockets, so capacity may be "
+				"overestimated");
 	if (f->sev == SEV_OK)
 		return true;
 	audit_wider_range(in, f->fix, sizeof(f->fix));
@@ -471,7 +477,8 @@ static int census(struct audit_input *in, const struct audit_opts *o,
 	double window = o->interval > 0 ? o->interval : 10;
 	struct sd_request req = {
 		/* bound-only sockets take their port from every destination */
-		.flags = SD_BOUND_ONLY | (o->processes ? SD_PROCS | SD_CGROUPS : 0),
+		.flags = (o->no_bound ? 0 : SD_BOUND_ONLY) |
+			 (o->processes ? SD_PROCS | SD_CGROUPS : 0),
 		.port_lo = in->port_lo, .port_hi = in->port_hi,
 		.reserved = reserved,
 		/* TIME_WAIT timers start at 60 s: older entries say nothing */
@@ -484,6 +491,7 @@ static int census(struct audit_input *in, const struct audit_opts *o,
 	if (rc)
 		return err_prefix(err, "socket census");
 	in->have_sd = true;
+	in->bound_skipped = o->no_bound;
 	if (o->processes)
 		sd_resolve_cgroups(&in->sd, o->top, NULL, NULL);
 	return 0;

@@ -47,6 +47,7 @@ struct audit_input {
 	/* socket census (NETLINK_SOCK_DIAG); have_sd false when not taken */
 	bool have_sd;
 	struct sd_result sd;
+	bool bound_skipped;	/* bind()-only sockets not asked for */
 	/* more kernel evidence; UNSET where the kernel has no such counter */
 	long long tw_entered, paws_active, active_opens, attempt_fails;
 	long ct_count, ct_max;		/* conntrack, when loaded */
@@ -64,6 +65,9 @@ struct audit_opts {
 	bool processes;		/* ... and map sockets to processes/cgroups */
 	double interval;	/* > 0: two samples this far apart */
 	unsigned top;		/* cgroups resolved to paths */
+	/* Leave out bind()-only sockets: asking for them makes the kernel walk
+	 * its bind table, which every namespace shares by default. */
+	bool no_bound;
 };
 
 struct audit_report {

@@ -65,6 +65,7 @@ void audit_print_census(FILE *f, const struct audit_input *in)
 		" - held by listeners %u - held by bound sockets %u)%s\n",
 		sd->p_eff, sd->range_size, sd->reserved_in_range,
 		sd->held_by_listeners, sd->held_by_bound, sd->bound_visible ? ""
+		: in->bound_skipped ? " (bind()-only sockets not counted)"
 		: " (bind()-only sockets not visible before Linux 6.8)");
 }
 

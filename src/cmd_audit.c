@@ -150,7 +150,10 @@ static int all_namespaces(const struct gopts *g, const struct audit_opts *o,
 			  const char *suggest, const char *output,
 			  double warn, double crit)
 {
-	struct all_netns_req q = { .opts = o, .cfg = AUDIT_CFG_DEFAULT,
+	/* an overview of every namespace: bind()-only sockets would make the
+	 * kernel walk the shared bind table once per namespace */
+	struct audit_opts each = *o;
+	struct all_netns_req q = { .opts = &each, .cfg = AUDIT_CFG_DEFAULT,
 				   .fmt = fmt };
 	struct profile prof = { 0 };
 	struct outfile out = { 0 };
@@ -158,6 +161,8 @@ static int all_namespaces(const struct gopts *g, const struct audit_opts *o,
 	const char *clash = g->netns ? "--netns" : suggest ? "--suggest-profile"
 			  : fmt == FMT_NAGIOS ? "--format nagios" : NULL;
 	int code;
+
+	each.no_bound = true;
 
 	if (clash) {
 		pt_error("audit: %s needs one namespace, not --all-netns", clash);

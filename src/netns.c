@@ -24,6 +24,25 @@ static bool pid1_is_host_init(void)
 	return !stat("/proc/self/ns/pid", &st) && st.st_ino == PID_INIT_INO;
 }
 
+/*
+ * Before init_net had its fixed inode (6.18), and where /proc/1/ns/net is
+ * unreadable (some sandboxes): the host-wide net.core buffer limits are
+ * writable only in the initial namespace.
+ */
+static bool buffer_limits_writable(void)
+{
+	struct stat st;
+
+	return !stat("/proc/sys/net/core/rmem_max", &st) && (st.st_mode & 0222);
+}
+
+bool netns_self_initial(void)
+{
+	struct netns_id id;
+
+	return !netns_self(&id, NULL) && id.initial;
+}
+
 static void read_boot_id(char *buf, size_t len)
 {
 	int fd = open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC);
@@ -68,7 +87,8 @@ int netns_self(struct netns_id *id, struct err *err)
 	id->ino = st.st_ino;
 	id->initial = id->ino == NET_INIT_INO ||
 		(pid1_is_host_init() && !stat("/proc/1/ns/net", &init) &&
-		 init.st_dev == st.st_dev && init.st_ino == st.st_ino);
+		 init.st_dev == st.st_dev && init.st_ino == st.st_ino) ||
+		buffer_limits_writable();
 	read_boot_id(id->boot_id, sizeof(id->boot_id));
 	find_name(&st, id->name, sizeof(id->name));
 	return 0;

@@ -23,6 +23,8 @@ int netns_self(struct netns_id *id, struct err *err);
  * initial namespace: that one survives a reboot, while the inode of any
  * other is reused by unrelated namespaces after it (pure).
  */
+/* Whether this thread runs in the initial (host) network namespace. */
+bool netns_self_initial(void);
 bool netns_same(const struct netns_id *a, const struct netns_id *b);
 
 /* "name (net:[ino])" or "net:[ino]", for messages (pure). */

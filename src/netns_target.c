@@ -9,18 +9,14 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <linux/nsfs.h>
 
+#include "netns.h"
 #include "netns_target.h"
 
 #define RUN_NETNS "/run/netns"
-/* Linux 6.18 gives the initial network namespace this fixed inode
- * (NET_NS_INIT_INO in linux/nsfs.h); earlier kernels number it like any
- * other, from 0xF0000000 up */
-#define NET_INIT_INO 0xEFFFFFF9UL
 #define SELF_NS "/proc/thread-self/ns/net"
 
 static bool all_digits(const char *s)
@@ -162,16 +158,6 @@ const char *nst_describe_self(char *buf, size_t len)
 	return buf;
 }
 
-static bool kernel_at_least(int major, int minor)
-{
-	struct utsname u;
-	int a = 0, b = 0;
-
-	if (uname(&u) || sscanf(u.release, "%d.%d", &a, &b) != 2)
-		return false;
-	return a > major || (a == major && b >= minor);
-}
-
 /*
  * No file says "initial": /proc/1/ns/net is unreadable in some sandboxes
  * and is a container's own namespace inside a container. So: the fixed
@@ -181,14 +167,5 @@ static bool kernel_at_least(int major, int minor)
  */
 bool nst_self_is_initial(void)
 {
-	struct ns_ident id = { 0, 0 };
-	struct stat st;
-
-	if (nst_ident_self(&id))
-		return false;
-	if (id.ino == NET_INIT_INO)
-		return true;
-	if (kernel_at_least(6, 18))
-		return false;
-	return !stat("/proc/sys/net/core/rmem_max", &st) && (st.st_mode & 0222);
+	return netns_self_initial();
 }

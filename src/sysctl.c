@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "netns.h"
 #include "profile.h"
 #include "sysctl.h"
 
@@ -280,17 +281,10 @@ int sysctl_check(const char *key, const char *value, char *norm, size_t normlen,
 	return 0;
 }
 
-/*
- * Some net. keys stay host-wide: the kernel shows them read-only inside a
- * child network namespace (net.core.wmem_max is one, writable in the
- * initial one). /proc/1/ns/net, the obvious test, is unreadable in some
- * sandboxes.
- */
+/* Some net. keys stay host-wide: read-only inside a child namespace. */
 static bool in_child_netns(void)
 {
-	struct stat st;
-
-	return !stat(PROC_SYS "net/core/wmem_max", &st) && !(st.st_mode & 0222);
+	return !netns_self_initial();
 }
 
 static int key_path(const char *key, char *path, size_t len)

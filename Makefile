@@ -3,6 +3,8 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 PKG_CONFIG ?= pkg-config
 CC ?= cc
+CLANG ?= clang
+BPFTOOL ?= bpftool
 CFLAGS ?= -O2 -g
 VERSION := 0.1.0
 
@@ -10,7 +12,7 @@ BINDIR = $(PREFIX)/sbin
 MANDIR = $(PREFIX)/share/man
 DATADIR = $(PREFIX)/share/porttune
 
-PKGS = libmnl libnl-route-3.0 inih json-c
+PKGS = libmnl libnl-route-3.0 inih json-c libbpf
 WARN = -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
        -Wmissing-prototypes -Wno-format-nonliteral
 override CPPFLAGS += -D_GNU_SOURCE -DPORTTUNE_VERSION='"$(VERSION)"' -Isrc
@@ -29,14 +31,14 @@ PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
-CORE = err profile sysctl plan txn snapshot output nic nic_survey nl ethtool ethtool_parse ethtool_names links audit audit_sockets counters sockdiag procmap
+CORE = err profile sysctl plan txn snapshot output nic nic_survey nl ethtool ethtool_parse ethtool_names links audit audit_sockets counters sockdiag procmap audit_trace
 CMDS = main cmd_apply cmd_diff cmd_rollback cmd_snapshots cmd_audit \
-       cmd_watch audit_render audit_prom
+       cmd_watch audit_render audit_prom trace
 CORE_OBJ = $(CORE:%=build/%.o)
 CMD_OBJ = $(CMDS:%=build/%.o)
-UNIT_TESTS = profile sysctl snapshot plan audit ethtool sockdiag
+UNIT_TESTS = profile sysctl snapshot plan audit ethtool sockdiag trace
 UNIT = $(UNIT_TESTS:%=build/tests/test_%)
-TOOLS = build/loadgen build/sdfloor
+TOOLS = build/loadgen build/sdfloor build/churn
 
 .PHONY: all deps run check unit e2e lint bench install clean
 all: porttune
@@ -54,7 +56,26 @@ build/tests/%: tests/unit/%.c $(CORE_OBJ) | build
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $^ \
 		$(PKG_LIBS) $(CMOCKA_LIBS)
 
+# The BPF side: vmlinux.h from this kernel's BTF (CO-RE relocates the field
+# offsets at load time), an object built by clang, a skeleton embedding it.
+build/vmlinux.h: | build
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp
+	mv $@.tmp $@
+
+build/trace.bpf.o: src/trace.bpf.c src/trace_maps.h build/vmlinux.h
+	$(CLANG) -target bpf -g -O2 -Wall -Ibuild -Isrc -c -o $@ $<
+
+build/trace.skel.h: build/trace.bpf.o
+	$(BPFTOOL) gen skeleton $< name trace_bpf > $@.tmp
+	mv $@.tmp $@
+
+build/trace.o: build/trace.skel.h
+build/trace.o: override CPPFLAGS += -Ibuild
+
 build/loadgen: tests/tools/loadgen.c | build
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
+
+build/churn: tests/tools/churn.c | build
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
 build/sdfloor: bench/sdfloor.c | build

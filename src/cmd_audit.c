@@ -1,18 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* porttune audit: findings with severity, evidence and remedy (exit 0-3). */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "audit_render.h"
+#include "audit_trace.h"
 #include "cmd.h"
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: porttune audit [--profile FILE] "
 		"[--format text|json|prometheus] [--interval SECONDS] "
-		"[--processes] [--top N] [--no-sockets]\n");
+		"[--processes] [--top N] [--no-sockets] [--trace SECONDS]\n");
+}
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
 }
 
 /* "0.5", "2", "10": positive seconds, at most an hour. */
@@ -67,6 +77,7 @@ int cmd_audit(int argc, char **argv, const struct gopts *g)
 		{ "processes", no_argument, NULL, 'P' },
 		{ "top", required_argument, NULL, 't' },
 		{ "no-sockets", no_argument, NULL, 'S' },
+		{ "trace", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -79,6 +90,10 @@ int cmd_audit(int argc, char **argv, const struct gopts *g)
 	struct plan plan = { 0 };
 	enum format fmt = FMT_TEXT;
 	const char *path = NULL;
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct trace_result tres = { 0 };
+	struct trace *tr = NULL;
+	double trace_s = 0;
 	struct err e = { 0 };
 	int c;
 
@@ -112,6 +127,12 @@ int cmd_audit(int argc, char **argv, const struct gopts *g)
 		case 'S':
 			o.sockets = false;
 			break;
+		case 'T':
+			if (!parse_seconds(optarg, &trace_s))
+				break;
+			pt_error("audit: --trace: '%s' is not a number of "
+				 "seconds (0-3600)", optarg);
+			return EXIT_AUDIT_UNKNOWN;
 		case 'h':
 			usage(stdout);
 			return finish_stdout(EXIT_OK);
@@ -129,9 +150,23 @@ int cmd_audit(int argc, char **argv, const struct gopts *g)
 		profile_free(&prof);
 		return EXIT_AUDIT_UNKNOWN;
 	}
+	if (trace_s > 0) {
+		/* Ctrl-C ends the window early; the programs still detach */
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		tr = trace_begin(&tres);
+		in.trace = &tres;
+		/* the census and rates describe the end of the traced window */
+		trace_wait(tr, trace_s - o.interval, &stop);
+	}
 	if (audit_gather(&in, &o, &e))
 		pt_error("audit: %s", e.msg);
+	trace_wait(tr, trace_s, &stop);
+	trace_take(tr, &tres);
+	trace_stop(tr);
 	audit_evaluate(&in, &r);
+	if (in.trace)
+		audit_trace_checks(&tres, &r, o.top);
 	view = (struct audit_view){ &in, &r, NULL, 0, o.top, o.processes };
 	/* NIC state is context for people; a host without ethtool netlink
 	 * still gets its port audit */
@@ -148,6 +183,7 @@ int cmd_audit(int argc, char **argv, const struct gopts *g)
 	c = r.worst;
 	free(nics);
 	audit_report_free(&r);
+	trace_result_free(&tres);
 	audit_input_free(&in);
 	plan_free(&plan);
 	profile_free(&prof);

@@ -5,6 +5,9 @@ PKG_CONFIG ?= pkg-config
 CC ?= cc
 CLANG ?= clang
 BPFTOOL ?= bpftool
+# bpf_tracing.h's name for the architecture (syscall argument registers)
+BPF_ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
+		-e 's/ppc64le/powerpc/' -e 's/s390x/s390/' -e 's/riscv64/riscv/')
 CFLAGS ?= -O2 -g
 VERSION := 0.1.0
 
@@ -63,7 +66,8 @@ build/vmlinux.h: | build
 	mv $@.tmp $@
 
 build/trace.bpf.o: src/trace.bpf.c src/trace_maps.h build/vmlinux.h
-	$(CLANG) -target bpf -g -O2 -Wall -Ibuild -Isrc -c -o $@ $<
+	$(CLANG) -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -g -O2 -Wall -Ibuild -Isrc \
+		-c -o $@ $<
 
 build/trace.skel.h: build/trace.bpf.o
 	$(BPFTOOL) gen skeleton $< name trace_bpf > $@.tmp

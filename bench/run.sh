@@ -5,7 +5,7 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 export PORTTUNE=${PORTTUNE:-$PWD/porttune} LOADGEN=${LOADGEN:-$PWD/build/loadgen}
 rc=0
-for b in bench/nic-bench.sh bench/audit-bench.sh; do
+for b in bench/nic-bench.sh bench/audit-bench.sh bench/trace-bench.sh; do
 	[ -f "$b" ] || continue
 	echo "== $b"
 	bash "$b" || rc=1

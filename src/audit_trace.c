@@ -214,7 +214,7 @@ void audit_trace_checks(const struct trace_result *t, struct audit_report *r,
 	} else {
 		kind_findings(t, TRACE_CONNECT_FAIL, r, top);
 		kind_findings(t, TRACE_BIND_FAIL, r, top);
-		for (int i = 0; i <= TRACE_NKINDS; i++)
+		for (int i = 0; i < TRACE_NKINDS; i++)
 			lost += t->dropped[i];
 	}
 	if (lost) {
@@ -224,12 +224,11 @@ void audit_trace_checks(const struct trace_result *t, struct audit_report *r,
 			 " %llu updates were lost, the counts are lower bounds",
 			 (unsigned long long)lost);
 		snprintf(f->evidence, sizeof(f->evidence), "lost: connect "
-			 "failures %llu, active closes %llu, bind failures %llu,"
-			 " calls in flight %llu (maps hold %d entries)",
+			 "failures %llu, active closes %llu, bind failures %llu "
+			 "(each map holds %d (process, address, errno) entries)",
 			 (unsigned long long)t->dropped[0],
 			 (unsigned long long)t->dropped[1],
-			 (unsigned long long)t->dropped[2],
-			 (unsigned long long)t->dropped[3], TRACE_MAP_ENTRIES);
+			 (unsigned long long)t->dropped[2], TRACE_MAP_ENTRIES);
 	}
 	/* the user asked for evidence we could not get: UNKNOWN, unless the
 	 * rest of the audit found something CRITICAL anyway */
@@ -357,7 +356,7 @@ static json_object *entries_json(const struct trace_result *t,
 json_object *audit_trace_json(const struct trace_result *t)
 {
 	static const char *const drop_keys[] = { "connect_failures",
-		"active_closes", "bind_failures", "pending_calls" };
+		"active_closes", "bind_failures" };
 	json_object *o = json_object_new_object();
 	json_object *d;
 	bool full = false;
@@ -373,7 +372,7 @@ json_object *audit_trace_json(const struct trace_result *t)
 	ADD(o, "active_closes", entries_json(t, TRACE_CLOSE));
 	ADD(o, "bind_failures", entries_json(t, TRACE_BIND_FAIL));
 	d = json_object_new_object();
-	for (int i = 0; i <= TRACE_NKINDS; i++) {
+	for (int i = 0; i < TRACE_NKINDS; i++) {
 		ADD(d, drop_keys[i], json_object_new_int64((int64_t)t->dropped[i]));
 		full |= t->dropped[i] > 0;
 	}
@@ -442,7 +441,7 @@ void audit_trace_prometheus(FILE *f, const struct trace_result *t)
 		"trace map was full.\n# TYPE porttune_trace_dropped_total "
 		"counter\nporttune_trace_dropped_total %llu\n",
 		(unsigned long long)(t->dropped[0] + t->dropped[1] +
-				     t->dropped[2] + t->dropped[3]));
+				     t->dropped[2]));
 }
 
 void audit_trace_print_findings(FILE *f, const struct audit_report *r)

@@ -8,6 +8,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
 
 #include "trace_maps.h"
 
@@ -22,17 +23,6 @@ char LICENSE[] SEC("license") = "GPL";
 const volatile __u32 target_netns = 0;
 
 __u64 dropped[PT_NDROP] = { 0 };
-
-struct pending {
-	struct pt_key key;	/* address, port and family filled at enter */
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, PT_MAX_PENDING);
-	__type(key, __u32);	/* thread id */
-	__type(value, struct pending);
-} pending_connect SEC(".maps"), pending_bind SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -97,88 +87,71 @@ static __always_inline bool read_sockaddr(const void *uaddr, struct pt_key *k)
 	return true;
 }
 
-static __always_inline void enter(void *pending, const void *uaddr,
-				  bool port0_only)
+/*
+ * A failed call, seen at syscall exit. Success, the common case, costs one
+ * comparison: the address is only looked at after a failure, in the
+ * caller's saved registers (2nd argument) and its still-mapped buffer, so
+ * no per-call state has to be kept from syscall entry.
+ */
+static __always_inline void failed(void *counts, long ret, bool port0_only,
+				   enum pt_drop which)
 {
-	struct pending p = { 0 };
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct pt_key k = { 0 };
+	struct pt_regs *regs;
 
-	if (!task_in_netns() || !read_sockaddr(uaddr, &p.key))
+	if (!task_in_netns())
 		return;
-	if (port0_only && p.key.port)
+	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	if (!read_sockaddr((const void *)PT_REGS_PARM2_CORE_SYSCALL(regs), &k))
 		return;
-	p.key.pid = bpf_get_current_pid_tgid() >> 32;
-	if (bpf_map_update_elem(pending, &tid, &p, BPF_ANY))
-		__sync_fetch_and_add(&dropped[PT_DROP_PENDING], 1);
-}
-
-static __always_inline void leave(void *pending, void *counts, long ret,
-				  enum pt_drop which)
-{
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct pending *p = bpf_map_lookup_elem(pending, &tid);
-	struct pt_key k;
-
-	if (!p)
+	if (port0_only && k.port)
 		return;
-	k = p->key;
-	bpf_map_delete_elem(pending, &tid);
-	/* a non-blocking connect() in progress has not failed (yet) */
-	if (ret >= 0 || ret == -EINPROGRESS)
-		return;
+	k.pid = bpf_get_current_pid_tgid() >> 32;
 	k.err = (__u32)-ret;
 	count(counts, &k, which);
-}
-
-SEC("tracepoint/syscalls/sys_enter_connect")
-int pt_conn_enter(struct trace_event_raw_sys_enter *ctx)
-{
-	enter(&pending_connect, (const void *)ctx->args[1], false);
-	return 0;
 }
 
 SEC("tracepoint/syscalls/sys_exit_connect")
 int pt_conn_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	leave(&pending_connect, &connect_fails, ctx->ret, PT_DROP_CONNECT);
-	return 0;
-}
-
-SEC("tracepoint/syscalls/sys_enter_bind")
-int pt_bind_enter(struct trace_event_raw_sys_enter *ctx)
-{
-	enter(&pending_bind, (const void *)ctx->args[1], true);
+	/* a non-blocking connect() in progress has not failed (yet) */
+	if (ctx->ret < 0 && ctx->ret != -EINPROGRESS)
+		failed(&connect_fails, ctx->ret, false, PT_DROP_CONNECT);
 	return 0;
 }
 
 SEC("tracepoint/syscalls/sys_exit_bind")
 int pt_bind_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	leave(&pending_bind, &bind_fails, ctx->ret, PT_DROP_BIND);
+	if (ctx->ret < 0)
+		failed(&bind_fails, ctx->ret, true, PT_DROP_BIND);
 	return 0;
 }
 
-/* ESTABLISHED -> FIN_WAIT1 runs in the closing task's context: its close()
- * or shutdown() is what leaves the TIME_WAIT on this side. */
-SEC("tracepoint/sock/inet_sock_set_state")
-int pt_sock_state(struct trace_event_raw_inet_sock_set_state *ctx)
+/*
+ * ESTABLISHED -> FIN_WAIT1 runs in the closing task's context: its close()
+ * or shutdown() is what leaves the TIME_WAIT on this side. The BTF-typed
+ * form of sock:inet_sock_set_state: a TCP connection changes state about
+ * ten times, and the perf-event form would fill a trace record each time.
+ */
+SEC("tp_btf/inet_sock_set_state")
+int pt_sock_state(__u64 *ctx)
 {
+	struct sock *sk = (struct sock *)ctx[0];
 	struct pt_key k = { 0 };
-	struct sock *sk;
 
-	if (ctx->protocol != IPPROTO_TCP || ctx->oldstate != TCP_ESTABLISHED ||
-	    ctx->newstate != TCP_FIN_WAIT1)
+	if ((int)ctx[1] != TCP_ESTABLISHED || (int)ctx[2] != TCP_FIN_WAIT1 ||
+	    sk->sk_protocol != IPPROTO_TCP ||
+	    sk->__sk_common.skc_net.net->ns.inum != target_netns)
 		return 0;
-	sk = (struct sock *)ctx->skaddr;
-	if (BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum) != target_netns)
-		return 0;
-	k.family = ctx->family;
-	/* the verifier refuses loads through a moved ctx pointer: copy */
+	k.family = sk->__sk_common.skc_family;
 	if (k.family == AF_INET)
-		bpf_probe_read_kernel(k.addr, 4, ctx->daddr);
+		__builtin_memcpy(k.addr, &sk->__sk_common.skc_daddr, 4);
+	else if (k.family == AF_INET6)
+		BPF_CORE_READ_INTO(&k.addr, sk, __sk_common.skc_v6_daddr);
 	else
-		bpf_probe_read_kernel(k.addr, 16, ctx->daddr_v6);
-	k.port = ctx->dport;
+		return 0;
+	k.port = bpf_ntohs(sk->__sk_common.skc_dport);
 	k.pid = bpf_get_current_pid_tgid() >> 32;
 	count(&active_closes, &k, PT_DROP_CLOSE);
 	return 0;

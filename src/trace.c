@@ -21,6 +21,7 @@
 #include "trace.skel.h"
 
 _Static_assert(TRACE_MAP_ENTRIES == PT_MAX_ENTRIES, "one map size");
+_Static_assert((int)TRACE_NKINDS == (int)PT_NDROP, "a drop counter per map");
 
 struct trace {
 	struct trace_bpf *skel;

@@ -38,8 +38,8 @@ struct trace_result {
 	double attach_ms;	/* load + attach time */
 	struct trace_entry *v[TRACE_NKINDS];
 	size_t n[TRACE_NKINDS];
-	/* updates lost because a map was full: per kind, then pending calls */
-	uint64_t dropped[TRACE_NKINDS + 1];
+	/* updates lost because a map was full, per kind */
+	uint64_t dropped[TRACE_NKINDS];
 };
 
 struct trace;

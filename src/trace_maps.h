@@ -25,10 +25,8 @@ struct pt_val {
 };
 
 /* Updates lost because a map was full, per map (.bss counters). */
-enum pt_drop { PT_DROP_CONNECT, PT_DROP_CLOSE, PT_DROP_BIND, PT_DROP_PENDING,
-	       PT_NDROP };
+enum pt_drop { PT_DROP_CONNECT, PT_DROP_CLOSE, PT_DROP_BIND, PT_NDROP };
 
 #define PT_MAX_ENTRIES 4096
-#define PT_MAX_PENDING 8192
 
 #endif

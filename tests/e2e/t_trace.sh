@@ -10,7 +10,7 @@ exhausting_range() {
 }
 
 # trace_bg NAME ARGS...: porttune ARGS in the background; returns once its
-# five tracepoints are attached (five perf event fds). Pid in $TR_PID.
+# three tracepoints are attached (three BPF link fds). Pid in $TR_PID.
 trace_bg() {
 	name=$1
 	shift
@@ -18,8 +18,8 @@ trace_bg() {
 	TR_PID=$!
 	BG_PIDS="$BG_PIDS $TR_PID"
 	for _ in $(seq 150); do
-		n=$(ls -l "/proc/$TR_PID/fd" 2>/dev/null | grep -c perf_event) || true
-		[ "$n" -ge 5 ] && return 0
+		n=$(ls -l "/proc/$TR_PID/fd" 2>/dev/null | grep -c bpf_link) || true
+		[ "$n" -ge 3 ] && return 0
 		kill -0 "$TR_PID" 2>/dev/null || break
 		sleep 0.1
 	done
@@ -186,7 +186,7 @@ test_trace_without_root_is_unknown_in_one_line() {
 test_trace_detaches_on_sigterm() {
 	trace_bg trace audit --trace 60 --format json --no-sockets
 	ids=$(prog_ids "$TR_PID")
-	expect_eq "$(echo "$ids" | wc -w)" 5 "programs held"
+	expect_eq "$(echo "$ids" | wc -w)" 3 "programs held"
 	kill -TERM "$TR_PID"
 	wait "$TR_PID" || true
 	jq -e '.trace.available and .trace.seconds < 30' "$WORK/trace" > /dev/null ||
@@ -198,7 +198,7 @@ test_trace_detaches_on_sigterm() {
 test_trace_leaves_nothing_after_kill_9() {
 	trace_bg trace audit --trace 60 --no-sockets
 	ids=$(prog_ids "$TR_PID")
-	expect_eq "$(echo "$ids" | wc -w)" 5 "programs held"
+	expect_eq "$(echo "$ids" | wc -w)" 3 "programs held"
 	kill -KILL "$TR_PID"
 	wait "$TR_PID" || true
 	# shellcheck disable=SC2086

@@ -205,3 +205,18 @@ test_trace_leaves_nothing_after_kill_9() {
 	progs_gone $ids
 	[ -z "$(ls /sys/fs/bpf 2>/dev/null)" ] || fail "something pinned in /sys/fs/bpf"
 }
+
+test_trace_reports_a_full_map() {
+	trace_bg trace audit --trace 3 --format json --no-sockets
+	# 5000 destinations refuse (nothing listens): more than a map holds
+	"$CHURN" --dst 127.0.0.1:9 --spread 5000 --no-server --seconds 1 \
+		> "$WORK/client"
+	wait "$TR_PID" || true
+	grep -q ECONNREFUSED "$WORK/client" || fail "no refusals: $(tail -1 "$WORK/client")"
+	jq -e '.trace.map_full and .trace.dropped.connect_failures > 0 and
+	       (.trace.connect_failures | length) == 4096' "$WORK/trace" > /dev/null ||
+		fail "map: $(jq -c '[.trace.map_full, .trace.dropped, (.trace.connect_failures | length)]' "$WORK/trace")"
+	jq -e '.findings[] | select(.check == "trace-map-full" and
+	       .severity == "WARNING")' "$WORK/trace" > /dev/null ||
+		fail "no trace-map-full finding"
+}

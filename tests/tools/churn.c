@@ -11,7 +11,7 @@
  * then the accepted side. Failed connect()s are counted per destination and
  * errno. Unless --no-server, churn listens on the wildcard address of every
  * destination port itself. --spread K expands an IPv4 destination into K
- * consecutive addresses (127.0.0.1 .. 127.0.0.K).
+ * consecutive addresses (127.0.0.1 .. 127.0.0.K; K up to 8192).
  *
  * Output, one line per destination and result, at the end:
  *   close dst=ADDR dport=PORT count=N
@@ -34,8 +34,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_DST 256
-#define MAX_ERR 256
+#define MAX_DST 8192
+#define MAX_ERR 136		/* errno values Linux has */
 
 struct dst {
 	struct sockaddr_storage ss;
@@ -156,13 +156,15 @@ int main(int argc, char **argv)
 	struct rusage ru;
 	unsigned spread = 1;
 	unsigned long connects = 0, closes = 0, fails = 0;
-	int server = 1;
+	int server = 1, nspec = 0;
 	char a[INET6_ADDRSTRLEN];
+	const char *spec[MAX_DST];
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--dst") && i + 1 < argc) {
-			if (add_dst(argv[++i], spread))
+			if (nspec == MAX_DST)
 				usage();
+			spec[nspec++] = argv[++i];
 		} else if (!strcmp(argv[i], "--seconds") && i + 1 < argc) {
 			seconds = strtod(argv[++i], NULL);
 		} else if (!strcmp(argv[i], "--spread") && i + 1 < argc) {
@@ -175,6 +177,10 @@ int main(int argc, char **argv)
 			usage();
 		}
 	}
+	/* --spread applies to every --dst, wherever it stands */
+	for (int i = 0; i < nspec; i++)
+		if (add_dst(spec[i], spread))
+			usage();
 	if (!ndst)
 		usage();
 	signal(SIGINT, on_signal);

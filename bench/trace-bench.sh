@@ -2,14 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # trace-bench.sh - what `porttune audit --trace` costs the traced: a
-# connect()+close() loop on loopback (tests/tools/churn.c, one process per
-# CPU) with and without the tracepoints attached, in alternating rounds.
+# connect()+close() loop on loopback (tests/tools/churn.c) with and without
+# the tracepoints attached, in alternating rounds.
 #
 #   bench/trace-bench.sh            (as root; re-runs itself under unshare -n)
 #
 # Environment:
 #   PORTTUNE=./porttune   the binary under test
 #   CHURN, SDFLOOR        prebuilt tools (default: built here with $CC)
+#   PROCS=1               churn processes (one already makes more than 50k
+#                         connections/s here; a second saturates both CPUs,
+#                         and then the loopback softirq work competes too)
 #   ROUNDS=6              pairs of (untraced, traced) runs; the median
 #                         pair decides (other load on a shared host hits
 #                         single rounds)
@@ -62,13 +65,12 @@ echo "1024 65535" > /proc/sys/net/ipv4/ip_local_port_range
 echo 2 > /proc/sys/net/ipv4/tcp_tw_reuse
 # the listening ports must not be taken as source ports
 echo 7000-7063 > /proc/sys/net/ipv4/ip_local_reserved_ports
-ncpu=$(nproc)
+procs=${PROCS:-1}
 
-# churn_all TAG -> "CONNECTIONS/S CPU-US-PER-CONNECTION" of one run, one
-# process per CPU
+# churn_all TAG -> "CONNECTIONS/S CPU-US-PER-CONNECTION" of one run
 churn_all() {
 	local i
-	for ((i = 0; i < ncpu; i++)); do
+	for ((i = 0; i < procs; i++)); do
 		"$CHURN" --dst "127.0.$((i + 1)).1:$((7000 + i))" --spread 8 \
 			--seconds "$RUN_S" > "$tmp/$1.$i" &
 	done
@@ -84,7 +86,7 @@ churn_all() {
 attached() { [ "$(ls -l "/proc/$1/fd" 2>/dev/null | grep -c bpf_link)" -ge 3 ]; }
 
 row() { printf '%-6s %13s %13s %7s %12s %12s %7s %10s\n' "$@"; }
-echo "connect()+close() on loopback, $ncpu churn processes, $RUN_S s per run;" \
+echo "connect()+close() on loopback, $procs churn process(es), $RUN_S s per run;" \
      "load average $(cut -d' ' -f1-3 /proc/loadavg)"
 row round "untraced c/s" "traced c/s" "loss" "untraced us/c" "traced us/c" "cost" "attach ms"
 base_sum=0 trace_sum=0 bcpu_sum=0 tcpu_sum=0 rss=0 attach_max=0

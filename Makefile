@@ -14,6 +14,8 @@ VERSION := 0.1.0
 BINDIR = $(PREFIX)/sbin
 MANDIR = $(PREFIX)/share/man
 DATADIR = $(PREFIX)/share/porttune
+COMPLETIONDIR = $(PREFIX)/share/bash-completion/completions
+UNITDIR = $(PREFIX)/lib/systemd/system
 
 PKGS = libmnl libnl-route-3.0 inih json-c libbpf
 WARN = -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
@@ -34,16 +36,27 @@ PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
-CORE = err profile sysctl plan txn snapshot output nic nic_survey nl ethtool ethtool_parse ethtool_names links audit audit_sockets counters sockdiag procmap audit_trace
+CORE = err profile sysctl sysctld plan txn snapshot snapshot_list statedir netns output nic nic_survey nl ethtool ethtool_parse ethtool_names links audit audit_sockets counters sockdiag procmap portguard audit_suggest persist confirm audit_boot audit_trace
 CMDS = main cmd_apply cmd_diff cmd_rollback cmd_snapshots cmd_audit \
-       cmd_watch audit_render audit_prom trace
+       cmd_persist cmd_confirm \
+       cmd_watch audit_render audit_prom audit_nagios outfile watch_render trace
 CORE_OBJ = $(CORE:%=build/%.o)
 CMD_OBJ = $(CMDS:%=build/%.o)
-UNIT_TESTS = profile sysctl snapshot plan audit ethtool sockdiag trace
+UNIT_TESTS = profile sysctl sysctld persist snapshot plan audit ethtool sockdiag nagios hostile trace
 UNIT = $(UNIT_TESTS:%=build/tests/test_%)
 TOOLS = build/loadgen build/sdfloor build/churn
 
-.PHONY: all deps run check unit e2e lint bench install clean
+# libFuzzer harnesses (fuzz/): the core built again by clang with the fuzzer's
+# coverage and ASan+UBSan; any sanitizer report is a crash.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZERS = profile snapshot netlink counters
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS = -std=gnu11 -g -O1 -fno-omit-frame-pointer $(FUZZ_SAN) -MMD -MP
+FUZZ_OBJ = $(CORE:%=build/fuzz/obj/%.o)
+FUZZ_BIN = $(FUZZERS:%=build/fuzz/fuzz_%)
+
+.PHONY: all deps run check unit e2e lint bench install clean fuzz fuzz-run
 all: porttune
 
 deps:
@@ -76,6 +89,9 @@ build/trace.skel.h: build/trace.bpf.o
 build/trace.o: build/trace.skel.h
 build/trace.o: override CPPFLAGS += -Ibuild
 
+# the renderer is not part of the core
+build/tests/test_nagios: build/audit_nagios.o
+
 build/loadgen: tests/tools/loadgen.c | build
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
@@ -87,6 +103,22 @@ build/sdfloor: bench/sdfloor.c | build
 
 build:
 	@mkdir -p build/tests
+
+build/fuzz/obj/%.o: src/%.c
+	@mkdir -p build/fuzz/obj
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link \
+		$(PKG_CFLAGS) -c -o $@ $<
+
+build/fuzz/fuzz_%: fuzz/fuzz_%.c $(FUZZ_OBJ)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) \
+		-o $@ $(filter %.c %.o,$^) $(PKG_LIBS)
+
+fuzz: deps
+	@$(MAKE) --no-print-directory $(FUZZ_BIN)
+
+# Each harness for FUZZ_SECONDS from its committed corpus; fails on a crash.
+fuzz-run: fuzz
+	@sh fuzz/run.sh $(FUZZ_SECONDS) $(FUZZERS)
 
 # The two commands of the README: both install what is missing first.
 run: deps
@@ -104,15 +136,28 @@ bench: deps
 lint:
 	@sh tests/lint-man.sh
 
+# The man pages and units name installed paths: written for PREFIX.
 install: porttune
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 \
-		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)/profiles
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)/profiles \
+		$(DESTDIR)$(COMPLETIONDIR) $(DESTDIR)$(UNITDIR)
 	install -m 755 porttune $(DESTDIR)$(BINDIR)/porttune
-	install -m 644 man/porttune.8 $(DESTDIR)$(MANDIR)/man8/porttune.8
-	install -m 644 man/porttune.ini.5 $(DESTDIR)$(MANDIR)/man5/porttune.ini.5
+	for m in porttune.8:man8 porttune.ini.5:man5; do \
+		sed -e 's|/usr/local/share/porttune|$(DATADIR)|g' \
+		    -e 's|/usr/local/sbin|$(BINDIR)|g' man/$${m%%:*} \
+			> $(DESTDIR)$(MANDIR)/$${m#*:}/$${m%%:*} && \
+		chmod 644 $(DESTDIR)$(MANDIR)/$${m#*:}/$${m%%:*} || exit 1; \
+	done
 	install -m 644 profiles/*.ini $(DESTDIR)$(DATADIR)/profiles/
+	install -m 644 contrib/bash-completion/porttune \
+		$(DESTDIR)$(COMPLETIONDIR)/porttune
+	for u in contrib/systemd/*.service contrib/systemd/*.timer; do \
+		sed 's|@SBINDIR@|$(BINDIR)|g' $$u \
+			> $(DESTDIR)$(UNITDIR)/$${u##*/} && \
+		chmod 644 $(DESTDIR)$(UNITDIR)/$${u##*/} || exit 1; \
+	done
 
 clean:
 	rm -rf build porttune
 
--include $(wildcard build/*.d build/tests/*.d)
+-include $(wildcard build/*.d build/tests/*.d build/fuzz/*.d build/fuzz/obj/*.d)

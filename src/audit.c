@@ -15,7 +15,6 @@
 #include "counters.h"
 #include "sysctl.h"
 
-#define TIME_WAIT_SECONDS 60	/* TCP_TIMEWAIT_LEN: a constant, not a sysctl */
 #define SMALL_RANGE 16384
 
 static const char *const sev_names[] = { "OK", "WARNING", "CRITICAL",
@@ -34,6 +33,19 @@ long audit_effective_ports(const struct audit_input *in)
 	       (in->reserved_in_range > 0 ? in->reserved_in_range : 0);
 }
 
+void audit_remedy(struct finding *f, const char *prose)
+{
+	size_t o = (size_t)snprintf(f->remedy, sizeof(f->remedy), "%s", prose);
+
+	for (const char *p = f->fix; *p && o < sizeof(f->remedy);) {
+		size_t n = strcspn(p, "\n");
+
+		o += snprintf(f->remedy + o, sizeof(f->remedy) - o, "%s%.*s",
+			      p == f->fix ? ": " : "; ", (int)n, p);
+		p += n + (p[n] == '\n');
+	}
+}
+
 static double pct(long a, long b)
 {
 	return b > 0 ? 100.0 * a / b : 0;
@@ -44,31 +56,45 @@ typedef bool (*check_fn)(const struct audit_input *in, struct finding *f);
 
 static bool check_range(const struct audit_input *in, struct finding *f)
 {
-	long eff = audit_effective_ports(in);
+	long cap = audit_capacity(in);
+	long held = in->have_sd ? (long)in->sd.bound_in_range : 0;
+	size_t o;
 
-	if (eff == UNSET) {
+	if (cap == UNSET) {
 		f->sev = SEV_UNKNOWN;
 		snprintf(f->summary, sizeof(f->summary),
 			 "cannot read net.ipv4.ip_local_port_range");
 		return true;
 	}
 	/* size alone is a warning; occupancy (the destinations) is critical */
-	f->sev = eff <= 0 ? SEV_CRITICAL : eff < SMALL_RANGE ? SEV_WARNING
+	f->sev = cap <= 0 ? SEV_CRITICAL : cap < SMALL_RANGE ? SEV_WARNING
 							     : SEV_OK;
 	snprintf(f->summary, sizeof(f->summary),
-		 "%ld usable ephemeral ports per destination (%ld-%ld)", eff,
+		 "%ld usable ephemeral ports per destination (%ld-%ld)", cap,
 		 in->port_lo, in->port_hi);
-	snprintf(f->evidence, sizeof(f->evidence),
-		 "%ld in range, %ld reserved; without TIME_WAIT reuse one "
-		 "destination sustains about %.0f new connections/s (%ld ports "
-		 "/ %d s TIME_WAIT)", in->port_hi - in->port_lo + 1,
-		 in->reserved_in_range > 0 ? in->reserved_in_range : 0,
-		 (double)eff / TIME_WAIT_SECONDS, eff, TIME_WAIT_SECONDS);
-	if (f->sev != SEV_OK)
-		snprintf(f->remedy, sizeof(f->remedy),
-			 "widen it, e.g. net.ipv4.ip_local_port_range = 10240 "
-			 "65001, and keep listening services out of it with "
-			 "net.ipv4.ip_local_reserved_ports");
+	o = snprintf(f->evidence, sizeof(f->evidence),
+		     "%ld in range, %ld reserved, %ld held by listening or "
+		     "bound sockets; connect() to one destination fails with "
+		     "EADDRNOTAVAIL once all carry a socket; while this host "
+		     "closes first, each connection keeps its port %d s in "
+		     "TIME_WAIT, so without reuse one destination sustains "
+		     "about %.0f new connections/s (ports / %d s)",
+		     in->port_hi - in->port_lo + 1,
+		     in->reserved_in_range > 0 ? in->reserved_in_range : 0, held,
+		     TIME_WAIT_SECONDS, cap > 0 ? (double)cap / TIME_WAIT_SECONDS
+						: 0, TIME_WAIT_SECONDS);
+	if (in->have_sd && o < sizeof(f->evidence))
+		o += snprintf(f->evidence + o, sizeof(f->evidence) - o,
+			      "%s; a socket that bind()s before connect() also "
+			      "takes its port from every destination, and the "
+			      "kernel's dump shows it like any connection",
+			      in->sd.bound_visible ? "" : "; this kernel (before "
+			      "6.8) does not list bind()-only sockets, so "
+			      "capacity may be overestimated");
+	if (f->sev == SEV_OK)
+		return true;
+	audit_wider_range(in, f->fix, sizeof(f->fix));
+	audit_remedy(f, "widen the range, keeping services' ports reserved");
 	return true;
 }
 
@@ -77,17 +103,20 @@ static bool check_parity(const struct audit_input *in, struct finding *f)
 	if (in->port_lo == UNSET || in->port_lo % 2 != in->port_hi % 2 ||
 	    in->port_lo == in->port_hi)
 		return false;
-	f->sev = SEV_WARNING;
+	f->sev = SEV_OK;	/* at most one port: worth a note, not a page */
 	snprintf(f->summary, sizeof(f->summary),
 		 "both ends of the port range are %s",
 		 in->port_lo % 2 ? "odd" : "even");
 	snprintf(f->evidence, sizeof(f->evidence),
-		 "connect() prefers ports of the low end's parity and bind() "
-		 "the other half (Linux >= 4.2); the kernel logs \"prefer "
+		 "since Linux 4.6 connect() tries ports of the low end's parity "
+		 "first and bind(port 0) the other half (4.2-4.5: connect() "
+		 "only started at an even offset); ends of the same parity cost "
+		 "connect() at most one port, and the kernel logs \"prefer "
 		 "different parity\"");
-	snprintf(f->remedy, sizeof(f->remedy),
-		 "net.ipv4.ip_local_port_range = %ld %ld", in->port_lo,
-		 in->port_hi < 65535 ? in->port_hi + 1 : in->port_hi - 1);
+	snprintf(f->fix, sizeof(f->fix), "net.ipv4.ip_local_port_range = %ld %ld",
+		 in->port_lo, in->port_hi < 65535 ? in->port_hi + 1
+						  : in->port_hi - 1);
+	audit_remedy(f, "optional, to silence the kernel's message");
 	return true;
 }
 
@@ -107,40 +136,49 @@ static bool check_reserved(const struct audit_input *in, struct finding *f)
 	if (f->sev)
 		snprintf(f->remedy, sizeof(f->remedy),
 			 "reserve only the ports services listen on, or move "
-			 "the range away from them");
+			 "the range away from them (check with: sysctl "
+			 "net.ipv4.ip_local_reserved_ports)");
 	return true;
 }
 
-/* TIME_WAIT pressure: the global count against one destination's share. */
-static bool tw_pressure(const struct audit_input *in)
+/* Worst share of a destination's ports held by TIME_WAIT that blocks. */
+static double tw_share(const struct audit_input *in)
 {
-	long eff = audit_effective_ports(in);
+	long cap = audit_capacity(in);
+	double worst = 0;
 
-	/* with a census, look at each destination: that is where ports run out */
-	if (in->have_sd) {
-		for (size_t i = 0; i < in->sd.ndest; i++)
-			if (in->sd.dest[i].state[SD_TIME_WAIT] >=
-			    in->cfg.warn_ratio * audit_capacity(in))
-				return true;
-		return false;
+	if (!in->have_sd) {
+		/* sockstat's tw also counts orphaned FIN_WAIT2: a ceiling */
+		return in->tcp_tw != UNSET && cap > 0 ? (double)in->tcp_tw / cap
+						      : 0;
 	}
-	return in->tcp_tw != UNSET && eff > 0 &&
-	       in->tcp_tw >= in->cfg.warn_ratio * eff;
+	for (size_t i = 0; i < in->sd.ndest && cap > 0; i++) {
+		const struct sd_dest *d = &in->sd.dest[i];
+		double s = (double)(d->state[SD_TIME_WAIT] -
+				    audit_tw_reusable(in, d)) / cap;
+
+		worst = s > worst ? s : worst;
+	}
+	return worst;
 }
 
 static bool check_reuse(const struct audit_input *in, struct finding *f)
 {
+	long delay = in->tw_reuse_delay == UNSET ? 1000 : in->tw_reuse_delay;
+
 	if (in->tw_reuse == UNSET)
 		return false;
 	if (in->tw_reuse == 1 && in->timestamps == 0) {
-		f->sev = SEV_WARNING;
+		f->sev = SEV_WARNING;	/* a setting that cannot do what it says */
 		snprintf(f->summary, sizeof(f->summary),
-			 "tcp_tw_reuse = 1 has no effect: tcp_timestamps = 0");
+			 "tcp_tw_reuse = %ld has no effect: tcp_timestamps = 0",
+			 in->tw_reuse);
 		snprintf(f->evidence, sizeof(f->evidence),
-			 "a TIME_WAIT tuple is reused only when the peer sent "
-			 "timestamps");
-		snprintf(f->remedy, sizeof(f->remedy),
-			 "net.ipv4.tcp_timestamps = 1");
+			 "connect() takes over a TIME_WAIT tuple only when the "
+			 "peer sent TCP timestamps (PAWS protects the new "
+			 "connection)");
+		snprintf(f->fix, sizeof(f->fix), "net.ipv4.tcp_timestamps = 1");
+		audit_remedy(f, "turn timestamps back on");
 		return true;
 	}
 	if (in->tw_reuse == 1) {
@@ -148,25 +186,33 @@ static bool check_reuse(const struct audit_input *in, struct finding *f)
 		snprintf(f->summary, sizeof(f->summary),
 			 "tcp_tw_reuse = 1: connect() may take over TIME_WAIT "
 			 "tuples");
-		/* before 6.14 the delay is a fixed second */
 		snprintf(f->evidence, sizeof(f->evidence),
-			 "after tcp_tw_reuse_delay (%ld ms) and with peer "
-			 "timestamps; %lld reuses since boot (TWRecycled)",
-			 in->tw_reuse_delay == UNSET ? 1000 : in->tw_reuse_delay,
+			 "outgoing connections only, once the TIME_WAIT socket "
+			 "is older than %ld ms (%s) and the peer sent "
+			 "timestamps; %lld take-overs since boot or namespace "
+			 "creation (TcpExt TWRecycled)", delay,
+			 in->tw_reuse_delay == UNSET ? "fixed before Linux 6.14"
+			 : "tcp_tw_reuse_delay",
 			 in->tw_recycled == UNSET ? 0 : in->tw_recycled);
 		return true;
 	}
-	f->sev = tw_pressure(in) ? SEV_WARNING : SEV_OK;
+	f->sev = tw_share(in) >= in->cfg.warn_ratio ? SEV_WARNING : SEV_OK;
 	snprintf(f->summary, sizeof(f->summary), in->tw_reuse == 2
 		 ? "tcp_tw_reuse = 2: TIME_WAIT reuse for loopback only"
 		 : "tcp_tw_reuse = 0: TIME_WAIT tuples are never reused");
 	snprintf(f->evidence, sizeof(f->evidence),
-		 "%ld TIME_WAIT sockets now; outbound connections to other "
-		 "hosts wait the full %d s for their port",
-		 in->tcp_tw == UNSET ? 0 : in->tcp_tw, TIME_WAIT_SECONDS);
-	snprintf(f->remedy, sizeof(f->remedy),
-		 "net.ipv4.tcp_tw_reuse = 1 (safe for outbound connect(); "
-		 "not tcp_tw_recycle, which was removed in 4.12)");
+		 "a TIME_WAIT socket blocks only its own 4-tuple for %d s: "
+		 "connect() to that destination picks another port, or fails "
+		 "with EADDRNOTAVAIL when every port carries one; it never "
+		 "waits", TIME_WAIT_SECONDS);
+	if (f->sev == SEV_OK)
+		return true;
+	snprintf(f->fix, sizeof(f->fix), "net.ipv4.tcp_tw_reuse = 1");
+	audit_remedy(f, "keep-alive or pooling first; else let connect() take "
+		     "over TIME_WAIT tuples (outgoing connections only; relies "
+		     "on timestamps and PAWS, and the kernel documentation "
+		     "advises changing it only with reason; tcp_tw_recycle was "
+		     "removed in 4.12)");
 	return true;
 }
 
@@ -180,40 +226,49 @@ static bool check_fin_timeout(const struct audit_input *in, struct finding *f)
 		 in->fin_timeout);
 	snprintf(f->evidence, sizeof(f->evidence),
 		 "TIME_WAIT lasts %d s whatever tcp_fin_timeout says "
-		 "(TCP_TIMEWAIT_LEN is compiled in)%s", TIME_WAIT_SECONDS,
-		 in->fin_timeout < 60 ? "; lowering it did not shorten "
-		 "TIME_WAIT here" : "");
-	if (in->fin_timeout < 60 && tw_pressure(in))
+		 "(TCP_TIMEWAIT_LEN is compiled in); lowering it does not "
+		 "shorten TIME_WAIT", TIME_WAIT_SECONDS);
+	if (in->fin_timeout < 60 && tw_share(in) >= in->cfg.warn_ratio)
 		snprintf(f->remedy, sizeof(f->remedy),
-			 "for TIME_WAIT pressure use net.ipv4.tcp_tw_reuse = 1, "
-			 "connection pooling or keep-alive");
+			 "for TIME_WAIT pressure use keep-alive, connection "
+			 "pooling, or net.ipv4.tcp_tw_reuse = 1");
 	return true;
 }
 
 static bool check_time_wait(const struct audit_input *in, struct finding *f)
 {
-	long eff = audit_effective_ports(in);
-	double r;
+	long cap = audit_capacity(in);
+	double share = tw_share(in);
 
-	if (in->tcp_tw == UNSET || eff <= 0)
+	if (cap <= 0 || (!in->have_sd && in->tcp_tw == UNSET))
 		return false;
-	r = (double)in->tcp_tw / eff;
-	/* the census judges each destination; the total is only context then */
-	f->sev = r >= in->cfg.warn_ratio && !in->have_sd ? SEV_WARNING : SEV_OK;
-	snprintf(f->summary, sizeof(f->summary), in->have_sd
-		 ? "%ld TIME_WAIT sockets in all (%.0f%% of one destination's "
-		   "ports; see the destinations)"
-		 : "%ld TIME_WAIT sockets, %.0f%% of one destination's ports",
-		 in->tcp_tw, 100 * r);
+	/* the same thresholds as the destinations: no check contradicts another */
+	f->sev = audit_ratio_severity(in, share);
+	if (in->have_sd)
+		snprintf(f->summary, sizeof(f->summary),
+			 "%u TIME_WAIT sockets; the busiest destination has "
+			 "%.0f%% of its %ld ports blocked by TIME_WAIT",
+			 in->sd.tcp_state[SD_TIME_WAIT], 100 * share, cap);
+	else
+		snprintf(f->summary, sizeof(f->summary),
+			 "%ld timewait minisockets (TIME_WAIT and orphaned "
+			 "FIN_WAIT2), at most %.0f%% of one destination's ports",
+			 in->tcp_tw, 100 * share);
 	snprintf(f->evidence, sizeof(f->evidence),
-		 "/proc/net/sockstat: tw %ld, inuse %ld, orphan %ld; ports "
-		 "run out per (source, destination, port), so this is a ceiling "
-		 "for the busiest destination", in->tcp_tw, in->tcp_inuse,
-		 in->tcp_orphan);
-	if (f->sev)
-		snprintf(f->remedy, sizeof(f->remedy),
-			 "keep-alive or pooling to the busy destination, "
-			 "net.ipv4.tcp_tw_reuse = 1, or a wider port range");
+		 "/proc/net/sockstat: TCP inuse %ld (IPv4), TCP6 inuse %ld, "
+		 "orphan %ld, tw %ld (TIME_WAIT and orphaned FIN_WAIT2 "
+		 "minisockets, IPv4 and IPv6); ports run out per (source, "
+		 "destination, port)", in->tcp_inuse, in->tcp6_inuse,
+		 in->tcp_orphan, in->tcp_tw);
+	if (!f->sev)
+		return true;
+	if (in->tw_reuse != 1)
+		snprintf(f->fix, sizeof(f->fix), "net.ipv4.tcp_tw_reuse = 1");
+	audit_remedy(f, in->tw_reuse != 1
+		     ? "keep-alive or pooling to the busy destination, a wider "
+		       "port range (see the destination findings), or reuse"
+		     : "keep-alive or pooling to the busy destination, or a "
+		       "wider port range (see the destination findings)");
 	return true;
 }
 
@@ -223,15 +278,17 @@ static bool check_tw_cap(const struct audit_input *in, struct finding *f)
 		return false;
 	f->sev = in->tcp_tw >= in->max_tw_buckets * 0.9 ? SEV_WARNING : SEV_OK;
 	snprintf(f->summary, sizeof(f->summary),
-		 "TIME_WAIT sockets at %.0f%% of tcp_max_tw_buckets (%ld)",
+		 "timewait minisockets at %.0f%% of tcp_max_tw_buckets (%ld)",
 		 pct(in->tcp_tw, in->max_tw_buckets), in->max_tw_buckets);
 	snprintf(f->evidence, sizeof(f->evidence),
-		 "past the cap sockets close without TIME_WAIT (about 256 "
-		 "bytes each while they last)");
-	if (f->sev)
-		snprintf(f->remedy, sizeof(f->remedy),
-			 "raise net.ipv4.tcp_max_tw_buckets, or reduce "
-			 "connection churn");
+		 "sockstat tw %ld (TIME_WAIT and orphaned FIN_WAIT2); past the "
+		 "cap sockets close without TIME_WAIT (about 256 bytes each "
+		 "while they last)", in->tcp_tw);
+	if (!f->sev)
+		return true;
+	snprintf(f->fix, sizeof(f->fix), "net.ipv4.tcp_max_tw_buckets = %ld",
+		 in->max_tw_buckets * 2);
+	audit_remedy(f, "reduce connection churn, or raise the cap");
 	return true;
 }
 
@@ -241,14 +298,18 @@ static bool check_overflow(const struct audit_input *in, struct finding *f)
 		return false;
 	f->sev = in->tw_overflow > 0 ? SEV_WARNING : SEV_OK;
 	snprintf(f->summary, sizeof(f->summary),
-		 "TIME_WAIT cap hit %lld times since boot", in->tw_overflow);
-	snprintf(f->evidence, sizeof(f->evidence),
-		 "TcpExt TCPTimeWaitOverflow = %lld (nothing goes to dmesg)",
+		 "TIME_WAIT cap hit %lld times since boot or namespace creation",
 		 in->tw_overflow);
-	if (f->sev)
-		snprintf(f->remedy, sizeof(f->remedy),
-			 "raise net.ipv4.tcp_max_tw_buckets; each TIME_WAIT "
-			 "socket costs about 256 bytes");
+	snprintf(f->evidence, sizeof(f->evidence),
+		 "TcpExt TCPTimeWaitOverflow = %lld; current kernels log "
+		 "nothing (3.10-era kernels logged \"TCP: time wait bucket "
+		 "table overflow\")", in->tw_overflow);
+	if (!f->sev || in->max_tw_buckets == UNSET)
+		return true;
+	snprintf(f->fix, sizeof(f->fix), "net.ipv4.tcp_max_tw_buckets = %ld",
+		 in->max_tw_buckets * 2);
+	audit_remedy(f, "raise the cap; each TIME_WAIT socket costs about "
+		     "256 bytes");
 	return true;
 }
 
@@ -361,6 +422,7 @@ static double rate(const struct counters *a, const struct counters *b,
 static void from_counters(struct audit_input *in, const struct counters *c)
 {
 	in->tcp_inuse = ctr(c, "sockstat.TCP.inuse");
+	in->tcp6_inuse = ctr(c, "sockstat6.TCP6.inuse");
 	in->tcp_tw = ctr(c, "sockstat.TCP.tw");
 	in->tcp_orphan = ctr(c, "sockstat.TCP.orphan");
 	in->tw_overflow = ctr(c, "TcpExt.TCPTimeWaitOverflow");
@@ -408,11 +470,14 @@ static int census(struct audit_input *in, const struct audit_opts *o,
 {
 	double window = o->interval > 0 ? o->interval : 10;
 	struct sd_request req = {
-		.flags = o->processes ? SD_PROCS | SD_CGROUPS : 0,
+		/* bound-only sockets take their port from every destination */
+		.flags = SD_BOUND_ONLY | (o->processes ? SD_PROCS | SD_CGROUPS : 0),
 		.port_lo = in->port_lo, .port_hi = in->port_hi,
 		.reserved = reserved,
 		/* TIME_WAIT timers start at 60 s: older entries say nothing */
 		.recent_ms = (uint32_t)((window < 60 ? window : 60) * 1000),
+		/* before 6.14 the delay is the peer's last timestamp + 1 s */
+		.tw_aged_ms = in->tw_reuse_delay > 0 ? in->tw_reuse_delay : 1000,
 	};
 	int rc = sockdiag_collect(&req, &in->sd, err);
 
@@ -427,7 +492,7 @@ static int census(struct audit_input *in, const struct audit_opts *o,
 int audit_gather(struct audit_input *in, const struct audit_opts *o,
 		 struct err *err)
 {
-	static struct portset reserved;
+	struct portset *reserved = &in->reserved;
 	char v[SYSCTL_VALUE_MAX];
 	int rc = 0;
 
@@ -438,12 +503,12 @@ int audit_gather(struct audit_input *in, const struct audit_opts *o,
 		err_set(err, -EINVAL, "ip_local_port_range: cannot parse '%s'",
 			v);
 	}
-	memset(&reserved, 0, sizeof(reserved));
+	memset(reserved, 0, sizeof(*reserved));
 	if (in->port_lo != UNSET &&
 	    !sysctl_read("net.ipv4.ip_local_reserved_ports", v, sizeof(v),
 			 NULL) &&
-	    !sysctl_portlist_parse(v, &reserved, NULL))
-		in->reserved_in_range = portset_count(&reserved, in->port_lo,
+	    !sysctl_portlist_parse(v, reserved, NULL))
+		in->reserved_in_range = portset_count(reserved, in->port_lo,
 						      in->port_hi);
 	in->unpriv_start = read_long("net.ipv4.ip_unprivileged_port_start");
 	in->tw_reuse = read_long("net.ipv4.tcp_tw_reuse");
@@ -451,6 +516,8 @@ int audit_gather(struct audit_input *in, const struct audit_opts *o,
 	in->timestamps = read_long("net.ipv4.tcp_timestamps");
 	in->fin_timeout = read_long("net.ipv4.tcp_fin_timeout");
 	in->max_tw_buckets = read_long("net.ipv4.tcp_max_tw_buckets");
+	in->ct_tw_timeout =
+		read_long("net.netfilter.nf_conntrack_tcp_timeout_time_wait");
 	if (o && o->interval > 0) {
 		sample_twice(in, o->interval);
 	} else {
@@ -463,7 +530,7 @@ int audit_gather(struct audit_input *in, const struct audit_opts *o,
 	if (in->port_lo == UNSET)
 		return -EIO;
 	if (o && o->sockets)
-		rc = census(in, o, &reserved, err);
+		rc = census(in, o, reserved, err);
 	return rc;
 }
 

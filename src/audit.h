@@ -10,6 +10,8 @@
 #include "profile.h"
 #include "sockdiag.h"
 
+#define TIME_WAIT_SECONDS 60	/* TCP_TIMEWAIT_LEN: compiled in, not a sysctl */
+
 struct trace_result;
 
 /* Ordered so that the worst finding is the maximum; values = exit codes. */
@@ -19,8 +21,11 @@ struct finding {
 	char check[24];		/* stable id, e.g. "tw-reuse" */
 	enum severity sev;
 	char summary[256];
-	char evidence[512];
+	char evidence[768];
 	char remedy[512];	/* empty when nothing needs doing */
+	/* The profile lines of the remedy ("net.ipv4.tcp_tw_reuse = 1", one per
+	 * line, all [sysctl]); what --suggest-profile writes. Empty: none. */
+	char fix[384];
 };
 
 #define UNSET (-1L)
@@ -29,10 +34,12 @@ struct finding {
 struct audit_input {
 	long port_lo, port_hi;
 	long reserved_in_range;
+	struct portset reserved;	/* ip_local_reserved_ports */
 	long unpriv_start;
 	long tw_reuse, tw_reuse_delay, timestamps, fin_timeout, max_tw_buckets;
 	/* /proc/net/sockstat, this network namespace */
-	long tcp_inuse, tcp_tw, tcp_orphan;
+	long tcp_inuse, tcp6_inuse, tcp_tw, tcp_orphan;	/* tw: timewait
+				minisockets, TIME_WAIT + orphaned FIN_WAIT2 */
 	/* /proc/net/netstat TcpExt counters since boot */
 	long long tw_overflow, tw_recycled;
 	/* drift against a profile, or NULL */
@@ -45,6 +52,7 @@ struct audit_input {
 	/* more kernel evidence; UNSET where the kernel has no such counter */
 	long long tw_entered, paws_active, active_opens, attempt_fails;
 	long ct_count, ct_max;		/* conntrack, when loaded */
+	long ct_tw_timeout;		/* nf_conntrack_tcp_timeout_time_wait */
 	long long ct_insert_failed, ct_drop, ct_early_drop;
 	/* per-second rates over `interval` seconds (two samples); 0: none */
 	double interval;
@@ -81,8 +89,22 @@ void audit_socket_checks(const struct audit_input *in, struct audit_report *r);
 struct finding *audit_add(struct audit_report *r, const char *check,
 			  enum severity sev);
 
-/* Capacity of one destination: the census's P_eff, else range - reserved. */
+/* Capacity of one destination: the census's P_eff, else range - reserved.
+ * The one figure every check and renderer uses. */
 long audit_capacity(const struct audit_input *in);
+/* Whether connect() to d may take over its TIME_WAIT tuples (tcp_tw_reuse,
+ * timestamps, loopback for mode 2). */
+bool audit_reuse_applies(const struct audit_input *in, const struct sd_dest *d);
+/* TIME_WAIT sockets of d that connect() would take over now. */
+uint32_t audit_tw_reusable(const struct audit_input *in, const struct sd_dest *d);
+/* Ports connect() cannot use towards d: in use less reusable TIME_WAIT. */
+uint32_t audit_occupied(const struct audit_input *in, const struct sd_dest *d);
+/* The n destinations with the most occupied ports, most first. */
+size_t audit_top_dests(const struct audit_input *in, const struct sd_dest **out,
+		       size_t n);
+/* A range line that widens the current one without taking service ports,
+ * plus the reservations it needs; fills fix (profile lines). */
+void audit_wider_range(const struct audit_input *in, char *fix, size_t len);
 /* New connections/s one destination sustains (reuse counted if it applies). */
 double audit_sustainable_rate(const struct audit_input *in,
 			      const struct sd_dest *d);
@@ -91,6 +113,10 @@ const char *audit_addr(uint8_t family, const uint8_t *addr, char *buf,
 		       size_t len, bool brackets);
 
 const char *severity_name(enum severity s);
+/* f->remedy = "prose: LINE1; LINE2" with the lines of f->fix. */
+void audit_remedy(struct finding *f, const char *prose);
+/* A destination's occupancy against the [audit] thresholds. */
+enum severity audit_ratio_severity(const struct audit_input *in, double ratio);
 long audit_effective_ports(const struct audit_input *in);
 void audit_report_free(struct audit_report *r);
 

@@ -27,37 +27,68 @@ static void counter(FILE *f, const char *name, const char *help, long long v)
 	fprintf(f, "%s %lld\n", name, v);
 }
 
-/* One series per destination; value is in_use, or the occupancy ratio. */
-static void dest_series(FILE *f, const struct audit_input *in,
-			const struct sd_dest *const *v, size_t n, bool ratio)
+enum dest_metric { DM_IN_USE, DM_RATIO, DM_CLOSE_RATE, DM_SUSTAINABLE };
+
+static const struct {
+	const char *name, *help;
+} dest_metrics[] = {
+	[DM_IN_USE] = { "ports_in_use",
+		"Sockets holding an ephemeral port towards one destination." },
+	[DM_RATIO] = { "occupancy_ratio",
+		"Ports connect() cannot use (TIME_WAIT it may take over "
+		"excluded) over the capacity of one destination." },
+	[DM_CLOSE_RATE] = { "close_rate",
+		"Connections per second this side closed towards one "
+		"destination (TIME_WAIT entered within the window)." },
+	[DM_SUSTAINABLE] = { "sustainable_rate",
+		"New connections per second one destination sustains: "
+		"capacity / 60 s, or / tcp_tw_reuse_delay where reuse applies." },
+};
+
+static double dest_value(const struct audit_input *in, const struct sd_dest *d,
+			 enum dest_metric m)
 {
 	long cap = audit_capacity(in);
-	char src[64], dst[64];
 
-	head(f, ratio ? "porttune_destination_occupancy_ratio"
-		      : "porttune_destination_ports_in_use", "gauge",
-	     ratio ? "Ports in use over the capacity of one destination."
-		   : "Sockets holding an ephemeral port towards one destination.");
-	for (size_t i = 0; i < n; i++) {
-		fprintf(f, "porttune_destination_%s{src=\"%s\",dst=\"%s\","
-			"dport=\"%u\"} ", ratio ? "occupancy_ratio" : "ports_in_use",
+	switch (m) {
+	case DM_IN_USE:
+		return d->used;
+	case DM_RATIO:
+		return cap > 0 ? (double)audit_occupied(in, d) / cap : 0;
+	case DM_CLOSE_RATE:
+		return in->sd.recent_ms ? d->tw_recent * 1000.0 / in->sd.recent_ms
+					: 0;
+	case DM_SUSTAINABLE:
+		return audit_sustainable_rate(in, d);
+	}
+	return 0;
+}
+
+/* One series per destination and metric. */
+static void dest_series(FILE *f, const struct audit_input *in,
+			const struct sd_dest *const *v, size_t n,
+			enum dest_metric m)
+{
+	char name[64], src[64], dst[64];
+
+	snprintf(name, sizeof(name), "porttune_destination_%s",
+		 dest_metrics[m].name);
+	head(f, name, "gauge", dest_metrics[m].help);
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%s{src=\"%s\",dst=\"%s\",dport=\"%u\"} %.9g\n",
+			name,
 			audit_addr(v[i]->family, v[i]->src, src, sizeof(src), false),
 			audit_addr(v[i]->family, v[i]->dst, dst, sizeof(dst), false),
-			v[i]->dport);
-		if (ratio)
-			fprintf(f, "%.6f\n", cap > 0 ? (double)v[i]->used / cap : 0);
-		else
-			fprintf(f, "%u\n", v[i]->used);
-	}
+			v[i]->dport, dest_value(in, v[i], m));
 }
 
 static void destinations(FILE *f, const struct audit_input *in, unsigned top)
 {
 	const struct sd_dest **v = calloc(top + 1, sizeof(*v));
-	size_t n = sd_top_dests(&in->sd, v, top);
+	size_t n = audit_top_dests(in, v, top);
 
-	dest_series(f, in, v, n, false);
-	dest_series(f, in, v, n, true);
+	for (size_t m = 0; m < sizeof(dest_metrics) / sizeof(*dest_metrics); m++)
+		dest_series(f, in, v, n, m);
 	free(v);
 }
 
@@ -72,7 +103,10 @@ static void census(FILE *f, const struct audit_input *in, unsigned top)
 		in->sd.udp_total);
 	gauge(f, "porttune_destination_capacity_ports",
 	      "Ephemeral ports one destination can use (range - reserved - "
-	      "held by listeners).", in->sd.p_eff);
+	      "held by listening or bound sockets).", in->sd.p_eff);
+	gauge(f, "porttune_tcp_time_wait_sockets",
+	      "TCP sockets in TIME_WAIT (sock_diag dump, IPv4 and IPv6).",
+	      in->sd.tcp_state[SD_TIME_WAIT]);
 	destinations(f, in, top);
 }
 
@@ -106,25 +140,39 @@ void audit_print_prometheus(FILE *f, const struct audit_view *v)
 	gauge(f, "porttune_ephemeral_ports",
 	      "Ports in net.ipv4.ip_local_port_range less reserved ones.",
 	      audit_effective_ports(in));
-	gauge(f, "porttune_tcp_time_wait_sockets",
-	      "TIME_WAIT sockets in this network namespace.", in->tcp_tw);
+	gauge(f, "porttune_tcp_timewait_minisockets",
+	      "/proc/net/sockstat tw: TIME_WAIT and orphaned FIN_WAIT2 "
+	      "minisockets; node_exporter: node_sockstat_TCP_tw.", in->tcp_tw);
 	gauge(f, "porttune_tcp_inuse_sockets",
-	      "TCP sockets in use in this network namespace.", in->tcp_inuse);
+	      "TCP sockets in use in this network namespace; node_exporter: "
+	      "node_sockstat_TCP_inuse.", in->tcp_inuse);
 	gauge(f, "porttune_tcp_max_tw_buckets", "net.ipv4.tcp_max_tw_buckets.",
 	      in->max_tw_buckets);
+	/* node_exporter's netstat collector exports only some fields by
+	 * default; the rest need --collector.netstat.fields */
 	counter(f, "porttune_tcp_time_wait_overflow_total",
-		"TcpExt TCPTimeWaitOverflow.", in->tw_overflow);
-	counter(f, "porttune_tcp_time_wait_reused_total", "TcpExt TWRecycled.",
+		"TcpExt TCPTimeWaitOverflow; node_exporter: "
+		"node_netstat_TcpExt_TCPTimeWaitOverflow (not by default).",
+		in->tw_overflow);
+	counter(f, "porttune_tcp_time_wait_reused_total",
+		"TcpExt TWRecycled; node_exporter: "
+		"node_netstat_TcpExt_TWRecycled (not by default).",
 		in->tw_recycled);
-	counter(f, "porttune_tcp_time_wait_entered_total", "TcpExt TW.",
-		in->tw_entered);
-	counter(f, "porttune_tcp_active_opens_total", "Tcp ActiveOpens.",
+	counter(f, "porttune_tcp_time_wait_entered_total",
+		"TcpExt TW; node_exporter: node_netstat_TcpExt_TW "
+		"(not by default).", in->tw_entered);
+	counter(f, "porttune_tcp_active_opens_total",
+		"Tcp ActiveOpens; node_exporter: node_netstat_Tcp_ActiveOpens.",
 		in->active_opens);
-	counter(f, "porttune_tcp_attempt_fails_total", "Tcp AttemptFails.",
+	counter(f, "porttune_tcp_attempt_fails_total",
+		"Tcp AttemptFails; node_exporter: "
+		"node_netstat_Tcp_AttemptFails (not by default).",
 		in->attempt_fails);
-	gauge(f, "porttune_conntrack_entries", "nf_conntrack_count.",
+	gauge(f, "porttune_conntrack_entries",
+	      "nf_conntrack_count; node_exporter: node_nf_conntrack_entries.",
 	      in->ct_count);
-	gauge(f, "porttune_conntrack_max", "nf_conntrack_max.", in->ct_max);
+	gauge(f, "porttune_conntrack_max", "nf_conntrack_max; node_exporter: "
+	      "node_nf_conntrack_entries_limit.", in->ct_max);
 	if (in->have_sd)
 		census(f, in, v->top);
 	if (in->drift)

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* audit reports as text for people, JSON for programs, Prometheus for scrapers. */
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "audit_render.h"
 #include "audit_trace.h"
@@ -61,15 +63,17 @@ void audit_print_census(FILE *f, const struct audit_input *in)
 	fprintf(f, "%s; UDP sockets %u\n", sd->tcp_total ? "" : " none",
 		sd->udp_total);
 	fprintf(f, "Capacity per destination: %u ports (range %u - reserved %u"
-		" - held by listeners %u)\n", sd->p_eff, sd->range_size,
-		sd->reserved_in_range, sd->bound_in_range);
+		" - held by listeners %u - held by bound sockets %u)%s\n",
+		sd->p_eff, sd->range_size, sd->reserved_in_range,
+		sd->held_by_listeners, sd->held_by_bound, sd->bound_visible ? ""
+		: " (bind()-only sockets not visible before Linux 6.8)");
 }
 
 void audit_print_destinations(FILE *f, const struct audit_input *in,
 			      unsigned top)
 {
 	const struct sd_dest **v = calloc(top + 1, sizeof(*v));
-	size_t n = sd_top_dests(&in->sd, v, top);
+	size_t n = audit_top_dests(in, v, top);
 	long cap = audit_capacity(in);
 	char src[64], dst[80];
 
@@ -77,23 +81,25 @@ void audit_print_destinations(FILE *f, const struct audit_input *in,
 		"RATIO");
 	for (size_t c = 0; c < sizeof(dest_cols) / sizeof(*dest_cols); c++)
 		fprintf(f, " %11s", sd_state_name(dest_cols[c]));
-	fprintf(f, " %7s %7s %11s", "OTHER", "CLOSE/S", "SUSTAIN/S");
+	fprintf(f, " %8s %7s %7s %11s", "REUSABLE", "OTHER", "CLOSE/S",
+		"SUSTAIN/S");
 	audit_trace_dest_head(f, in->trace);
 	fputc('\n', f);
 	for (size_t i = 0; i < n; i++) {
 		const struct sd_dest *d = v[i];
-		uint32_t other = d->used;
+		uint32_t other = d->used, occ = audit_occupied(in, d);
 		char port[96];
 
 		audit_addr(d->family, d->dst, dst, sizeof(dst), true);
 		snprintf(port, sizeof(port), "%s:%u", dst, d->dport);
 		fprintf(f, "%-16s %-26s %7u %5.1f%%",
 			audit_addr(d->family, d->src, src, sizeof(src), false),
-			port, d->used, cap > 0 ? 100.0 * d->used / cap : 0);
+			port, occ, cap > 0 ? 100.0 * occ / cap : 0);
 		for (size_t c = 0; c < sizeof(dest_cols) / sizeof(*dest_cols); c++) {
 			fprintf(f, " %11u", d->state[dest_cols[c]]);
 			other -= d->state[dest_cols[c]];
 		}
+		fprintf(f, " %8u", audit_tw_reusable(in, d));
 		fprintf(f, " %7u %7.1f %11.0f", other, in->sd.recent_ms ?
 			d->tw_recent * 1000.0 / in->sd.recent_ms : 0,
 			audit_sustainable_rate(in, d));
@@ -120,6 +126,11 @@ static void print_processes(FILE *f, const struct audit_input *in,
 			p[i]->sockets, p[i]->ephemeral, p[i]->ports);
 	fprintf(f, "(%u sockets belong to no process: TIME_WAIT, or not yet "
 		"accepted)\n", in->sd.proc_unattributed);
+	if (in->sd.proc_unreadable)
+		fprintf(f, "(%u sockets could not be attributed: %s)\n",
+			in->sd.proc_unreadable, geteuid() ? "not root, and other "
+			"users' /proc/PID/fd cannot be read" : "their process "
+			"exited during the scan, or /proc/PID/fd was unreadable");
 	if (nc) {
 		fprintf(f, "\n%-40s %8s %10s\n", "CGROUP (SERVICE)", "SOCKETS",
 			"EPHEMERAL");
@@ -131,8 +142,10 @@ static void print_processes(FILE *f, const struct audit_input *in,
 	free(c);
 }
 
-static void print_nics(FILE *f, const struct nic_state *v, size_t n)
+static void print_nics(FILE *f, const struct nic_state *v, size_t all,
+		       unsigned top)
 {
+	size_t n = all < top ? all : top;
 	char usecs[16], queues[32];
 
 	if (!n)
@@ -151,11 +164,16 @@ static void print_nics(FILE *f, const struct nic_state *v, size_t n)
 			tri(v[i].adaptive_rx),
 			v[i].channels < 0 ? "n/a" : queues);
 	}
+	/* a host with hundreds of interfaces must not bury the findings */
+	if (all > n)
+		fprintf(f, "(%zu more interfaces; --top %zu lists them all)\n",
+			all - n, all);
 }
 
 static void print_counters(FILE *f, const struct audit_input *in)
 {
-	fprintf(f, "\nKernel counters since boot: TcpExt TW %lld, TWRecycled "
+	fprintf(f, "\nKernel counters since boot or namespace creation: "
+		"TcpExt TW %lld, TWRecycled "
 		"%lld, TCPTimeWaitOverflow %lld, PAWSActive %lld; Tcp "
 		"ActiveOpens %lld, AttemptFails %lld\n", in->tw_entered,
 		in->tw_recycled, in->tw_overflow, in->paws_active,
@@ -176,8 +194,10 @@ void audit_print_text(FILE *f, const struct audit_view *v)
 	if (in->have_sd) {
 		fprintf(f, "\n");
 		audit_print_census(f, in);
-		fprintf(f, "\nTop destinations (CLOSE/S: connections this side "
-			"closed per second over the last %.0f s)\n",
+		fprintf(f, "\nTop destinations (IN-USE: ports connect() cannot use; "
+			"REUSABLE: TIME_WAIT connect() may take over; CLOSE/S: "
+			"connections this side closed per second over the last "
+			"%.0f s)\n",
 			in->sd.recent_ms / 1000.0);
 		audit_print_destinations(f, in, v->top);
 		if (v->processes)
@@ -186,7 +206,7 @@ void audit_print_text(FILE *f, const struct audit_view *v)
 	if (in->trace)
 		audit_trace_print(f, in->trace, v->top);
 	print_counters(f, in);
-	print_nics(f, v->nics, v->nnics);
+	print_nics(f, v->nics, v->nnics, v->top);
 	if (in->drift && (plan_count(in->drift, CS_PENDING) ||
 			  plan_count(in->drift, CS_INVALID))) {
 		fprintf(f, "\nDrift from the profile\n");
@@ -217,6 +237,7 @@ static json_object *findings_json(const struct audit_report *r)
 		ADD(e, "evidence", json_object_new_string(x->evidence));
 		ADD(e, "remedy", x->remedy[0] ? json_object_new_string(x->remedy)
 					      : NULL);
+		ADD(e, "fix", x->fix[0] ? json_object_new_string(x->fix) : NULL);
 		json_object_array_add(a, e);
 	}
 	return a;
@@ -274,7 +295,9 @@ static json_object *capacity_json(const struct sd_result *sd)
 
 	ADD(o, "range", json_object_new_int64(sd->range_size));
 	ADD(o, "reserved", json_object_new_int64(sd->reserved_in_range));
-	ADD(o, "held_by_listeners", json_object_new_int64(sd->bound_in_range));
+	ADD(o, "held_by_listeners", json_object_new_int64(sd->held_by_listeners));
+	ADD(o, "held_by_bound", json_object_new_int64(sd->held_by_bound));
+	ADD(o, "bound_sockets_visible", json_object_new_boolean(sd->bound_visible));
 	ADD(o, "effective", json_object_new_int64(sd->p_eff));
 	return o;
 }
@@ -282,7 +305,7 @@ static json_object *capacity_json(const struct sd_result *sd)
 static json_object *dests_json(const struct audit_input *in, unsigned top)
 {
 	const struct sd_dest **v = calloc(top + 1, sizeof(*v));
-	size_t n = sd_top_dests(&in->sd, v, top);
+	size_t n = audit_top_dests(in, v, top);
 	json_object *a = json_object_new_array();
 	long cap = audit_capacity(in);
 	char buf[64];
@@ -297,9 +320,14 @@ static json_object *dests_json(const struct audit_input *in, unsigned top)
 			v[i]->family, v[i]->dst, buf, sizeof(buf), false)));
 		ADD(e, "dport", json_object_new_int(v[i]->dport));
 		ADD(e, "in_use", json_object_new_int64(v[i]->used));
+		ADD(e, "occupied", json_object_new_int64(audit_occupied(in, v[i])));
+		ADD(e, "time_wait_blocking", json_object_new_int64(
+			v[i]->state[SD_TIME_WAIT] - audit_tw_reusable(in, v[i])));
+		ADD(e, "time_wait_reusable", json_object_new_int64(
+			audit_tw_reusable(in, v[i])));
 		ADD(e, "capacity", json_object_new_int64(cap));
 		ADD(e, "ratio", json_object_new_double(cap > 0 ?
-			(double)v[i]->used / cap : 0));
+			(double)audit_occupied(in, v[i]) / cap : 0));
 		for (unsigned s = 1; s < SD_BOUND_INACTIVE; s++)
 			if (v[i]->state[s])
 				ADD(st, sd_state_key(s),
@@ -313,6 +341,27 @@ static json_object *dests_json(const struct audit_input *in, unsigned top)
 		json_object_array_add(a, e);
 	}
 	free(v);
+	return a;
+}
+
+/* Ports taken per local address: what bind(ip, 0) and UDP autobind see. */
+static json_object *locals_json(const struct sd_result *sd)
+{
+	json_object *a = json_object_new_array();
+	char buf[64];
+
+	for (size_t i = 0; i < sd->nlocal; i++) {
+		const struct sd_local *l = &sd->local[i];
+		json_object *e = json_object_new_object();
+
+		ADD(e, "addr", json_object_new_string(audit_addr(
+			l->family, l->addr, buf, sizeof(buf), false)));
+		ADD(e, "proto", json_object_new_string(
+			l->proto == IPPROTO_UDP ? "udp" : "tcp"));
+		ADD(e, "sockets", json_object_new_int64(l->sockets));
+		ADD(e, "ports", json_object_new_int64(l->ports));
+		json_object_array_add(a, e);
+	}
 	return a;
 }
 
@@ -426,7 +475,9 @@ json_object *audit_json(const struct audit_view *v)
 	ADD(o, "findings", findings_json(v->r));
 	ADD(o, "settings", settings_json(in));
 	ADD(tw, "inuse", jll(in->tcp_inuse));
-	ADD(tw, "time_wait", jll(in->tcp_tw));
+	ADD(tw, "inuse6", jll(in->tcp6_inuse));
+	/* timewait minisockets: TIME_WAIT and orphaned FIN_WAIT2 */
+	ADD(tw, "tw", jll(in->tcp_tw));
 	ADD(tw, "orphan", jll(in->tcp_orphan));
 	ADD(o, "sockstat", tw);
 	ADD(o, "counters", counters_json(in));
@@ -434,10 +485,18 @@ json_object *audit_json(const struct audit_view *v)
 		ADD(o, "sockets", sockets_json(&in->sd));
 		ADD(o, "capacity", capacity_json(&in->sd));
 		ADD(o, "destinations", dests_json(in, v->top));
+		ADD(o, "local_addresses", locals_json(&in->sd));
 		ADD(o, "close_rate_window", json_object_new_double(
 			in->sd.recent_ms / 1000.0));
 		if (v->processes) {
+			json_object *u = json_object_new_object();
+
+			ADD(u, "no_process", json_object_new_int64(
+				in->sd.proc_unattributed));
+			ADD(u, "unreadable", json_object_new_int64(
+				in->sd.proc_unreadable));
 			ADD(o, "processes", procs_json(in, v->top));
+			ADD(o, "unattributed", u);
 			ADD(o, "cgroups", cgroups_json(in, v->top));
 		}
 	}

@@ -22,6 +22,8 @@ struct audit_view {
 void audit_print_text(FILE *f, const struct audit_view *v);
 json_object *audit_json(const struct audit_view *v);
 void audit_print_prometheus(FILE *f, const struct audit_view *v);
+/* Nagios plugin output, at most 8 KiB (audit_nagios.c). */
+void audit_print_nagios(FILE *f, const struct audit_view *v);
 
 /* The pieces `watch` reuses. */
 void audit_print_census(FILE *f, const struct audit_input *in);

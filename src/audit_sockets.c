@@ -2,19 +2,25 @@
 /*
  * Socket-level findings: ports run out per (source IP, destination IP,
  * destination port), so the census is judged destination by destination,
- * against the capacity P_eff = range - reserved - ports held by listeners.
+ * against the capacity P_eff = range - reserved - ports held by listening
+ * and bound-only sockets. A TIME_WAIT tuple that connect() would take over
+ * (tcp_tw_reuse) does not count as occupied.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "audit.h"
+#include "portguard.h"
 
-#define TIME_WAIT_SECONDS 60
 #define MAX_DEST_FINDINGS 10	/* beyond this, the table tells the rest */
 #define CLOSE_WAIT_WARN 100
+#define WIDE_LOW 16384		/* above 15000-15090 (Envoy, Istio) */
+#define WIDE_HIGH 65001
 
 long audit_capacity(const struct audit_input *in)
 {
@@ -23,19 +29,60 @@ long audit_capacity(const struct audit_input *in)
 	return audit_effective_ports(in);
 }
 
+/* tcp_tw_reuse = 2: the kernel's test is a loopback source or destination. */
 static bool loopback(const struct sd_dest *d)
 {
 	static const uint8_t v6lo[16] = { [15] = 1 };
 
-	return d->family == AF_INET ? d->dst[0] == 127
-				    : !memcmp(d->dst, v6lo, 16);
+	if (d->family == AF_INET)
+		return d->dst[0] == 127 || d->src[0] == 127;
+	return !memcmp(d->dst, v6lo, 16) || !memcmp(d->src, v6lo, 16);
 }
 
-/* Whether connect() to d may take over its TIME_WAIT tuples. */
-static bool reuse_applies(const struct audit_input *in, const struct sd_dest *d)
+bool audit_reuse_applies(const struct audit_input *in, const struct sd_dest *d)
 {
 	return in->timestamps != 0 &&
 	       (in->tw_reuse == 1 || (in->tw_reuse == 2 && loopback(d)));
+}
+
+uint32_t audit_tw_reusable(const struct audit_input *in, const struct sd_dest *d)
+{
+	return audit_reuse_applies(in, d) ? d->tw_aged : 0;
+}
+
+uint32_t audit_occupied(const struct audit_input *in, const struct sd_dest *d)
+{
+	return d->used - audit_tw_reusable(in, d);
+}
+
+static int cmp_occupied(const void *a, const void *b, void *ctx)
+{
+	const struct sd_dest *x = *(const struct sd_dest *const *)a;
+	const struct sd_dest *y = *(const struct sd_dest *const *)b;
+	uint32_t ox = audit_occupied(ctx, x), oy = audit_occupied(ctx, y);
+
+	if (ox != oy)
+		return ox < oy ? 1 : -1;
+	if (x->used != y->used)
+		return x->used < y->used ? 1 : -1;
+	return memcmp(x, y, offsetof(struct sd_dest, used));
+}
+
+size_t audit_top_dests(const struct audit_input *in, const struct sd_dest **out,
+		       size_t n)
+{
+	size_t cnt = in->sd.ndest;
+	const struct sd_dest **all = cnt ? malloc(cnt * sizeof(*all)) : NULL;
+
+	if (!all)
+		return 0;
+	for (size_t i = 0; i < cnt; i++)
+		all[i] = &in->sd.dest[i];
+	qsort_r(all, cnt, sizeof(*all), cmp_occupied, (void *)in);
+	n = n < cnt ? n : cnt;
+	memcpy(out, all, n * sizeof(*all));
+	free(all);
+	return n;
 }
 
 double audit_sustainable_rate(const struct audit_input *in,
@@ -47,7 +94,7 @@ double audit_sustainable_rate(const struct audit_input *in,
 
 	if (cap <= 0)
 		return 0;
-	return reuse_applies(in, d) ? cap / delay : cap / TIME_WAIT_SECONDS;
+	return audit_reuse_applies(in, d) ? cap / delay : cap / TIME_WAIT_SECONDS;
 }
 
 const char *audit_addr(uint8_t family, const uint8_t *addr, char *buf,
@@ -60,6 +107,28 @@ const char *audit_addr(uint8_t family, const uint8_t *addr, char *buf,
 	return buf;
 }
 
+void audit_wider_range(const struct audit_input *in, char *fix, size_t len)
+{
+	long lo = in->port_lo < WIDE_LOW ? in->port_lo : WIDE_LOW;
+	long hi = in->port_hi > WIDE_HIGH ? in->port_hi : WIDE_HIGH;
+	struct portset exposed, all = in->reserved;
+	char list[256];
+	int o;
+
+	if (lo % 2 == hi % 2)	/* ends of different parity, as the kernel prefers */
+		hi += hi < 65535 ? 1 : -1;
+	o = snprintf(fix, len, "net.ipv4.ip_local_port_range = %ld %ld", lo, hi);
+	if (!portguard_exposed(lo, hi, &in->reserved,
+			       in->have_sd ? &in->sd.listening : NULL, &exposed))
+		return;
+	for (size_t i = 0; i < sizeof(all.w) / sizeof(*all.w); i++)
+		all.w[i] |= exposed.w[i];
+	if (!portset_format(&all, 1, 65535, list, sizeof(list)) && o > 0 &&
+	    (size_t)o < len)
+		snprintf(fix + o, len - o,
+			 "\nnet.ipv4.ip_local_reserved_ports = %s", list);
+}
+
 static double dest_rate(const struct audit_input *in, const struct sd_dest *d)
 {
 	return in->sd.recent_ms ? d->tw_recent * 1000.0 / in->sd.recent_ms : 0;
@@ -68,64 +137,83 @@ static double dest_rate(const struct audit_input *in, const struct sd_dest *d)
 static void dest_remedy(const struct audit_input *in, const struct sd_dest *d,
 			struct finding *f)
 {
-	uint32_t tw = d->state[SD_TIME_WAIT];
-	size_t o = 0;
+	uint32_t tw = d->state[SD_TIME_WAIT] - audit_tw_reusable(in, d);
+	uint32_t occ = audit_occupied(in, d);
 
-	if (tw * 2 >= d->used && !reuse_applies(in, d))
-		o += snprintf(f->remedy + o, sizeof(f->remedy) - o,
-			      "net.ipv4.tcp_tw_reuse = 1 (TIME_WAIT holds %u of "
-			      "these ports); ", tw);
-	if (tw * 2 >= d->used)
-		o += snprintf(f->remedy + o, sizeof(f->remedy) - o,
-			      "keep-alive or a connection pool so the client "
-			      "stops closing first; ");
-	else
-		o += snprintf(f->remedy + o, sizeof(f->remedy) - o,
-			      "pool and cap concurrent connections; ");
-	snprintf(f->remedy + o, sizeof(f->remedy) - o,
-		 "more capacity: a wider net.ipv4.ip_local_port_range, more "
-		 "source addresses or destination ports");
+	if (tw * 2 >= occ && !audit_reuse_applies(in, d)) {
+		snprintf(f->fix, sizeof(f->fix), "net.ipv4.tcp_tw_reuse = 1%s",
+			 in->timestamps == 0 ? "\nnet.ipv4.tcp_timestamps = 1"
+					     : "");
+		audit_remedy(f, "TIME_WAIT holds most of these ports: keep-alive or a "
+		       "connection pool so this side stops closing first, or let "
+		       "connect() take over TIME_WAIT tuples older than "
+		       "tcp_tw_reuse_delay (outgoing connections only; needs "
+		       "TCP timestamps)");
+		return;
+	}
+	audit_wider_range(in, f->fix, sizeof(f->fix));
+	audit_remedy(f, tw * 2 >= occ
+	       ? "TIME_WAIT younger than tcp_tw_reuse_delay holds most of "
+		 "these ports: keep-alive or pooling so this side stops "
+		 "closing first; more source addresses or destination ports; "
+		 "or a wider range"
+	       : "pool and cap concurrent connections; more source addresses "
+		 "or destination ports; or a wider range");
 }
 
 static void dest_finding(const struct audit_input *in, const struct sd_dest *d,
 			 struct audit_report *r, enum severity sev)
 {
 	char src[64], dst[64];
-	double ratio = (double)d->used / audit_capacity(in);
+	long cap = audit_capacity(in);
+	uint32_t occ = audit_occupied(in, d), reuse = audit_tw_reusable(in, d);
 	struct finding *f = audit_add(r, "destination", sev);
+	size_t o;
 
-	snprintf(f->summary, sizeof(f->summary),
-		 "%s -> %s:%u uses %u of %ld ports (%.0f%%)",
-		 audit_addr(d->family, d->src, src, sizeof(src), false),
-		 audit_addr(d->family, d->dst, dst, sizeof(dst), true),
-		 d->dport, d->used, audit_capacity(in), 100 * ratio);
+	o = snprintf(f->summary, sizeof(f->summary),
+		     "%s -> %s:%u uses %u of %ld ports (%.0f%%)",
+		     audit_addr(d->family, d->src, src, sizeof(src), false),
+		     audit_addr(d->family, d->dst, dst, sizeof(dst), true),
+		     d->dport, occ, cap, cap > 0 ? 100.0 * occ / cap : 100);
+	if (reuse && o < sizeof(f->summary))
+		snprintf(f->summary + o, sizeof(f->summary) - o,
+			 ", plus %u TIME_WAIT that connect() may reuse", reuse);
 	snprintf(f->evidence, sizeof(f->evidence),
-		 "ESTABLISHED %u, TIME_WAIT %u, FIN_WAIT2 %u, CLOSE_WAIT %u, "
-		 "SYN_SENT %u; about %.1f new connections/s closed from this "
-		 "side against %.0f/s sustainable%s",
-		 d->state[SD_ESTABLISHED], d->state[SD_TIME_WAIT],
-		 d->state[SD_FIN_WAIT2], d->state[SD_CLOSE_WAIT],
-		 d->state[SD_SYN_SENT], dest_rate(in, d),
-		 audit_sustainable_rate(in, d),
-		 reuse_applies(in, d) ? " (with TIME_WAIT reuse)" : "");
+		 "ESTABLISHED %u, TIME_WAIT %u (%u reusable: tcp_tw_reuse %s), "
+		 "FIN_WAIT2 %u, CLOSE_WAIT %u, SYN_SENT %u; this side closed "
+		 "about %.1f connections/s; while this host closes first it "
+		 "sustains about %.0f new connections/s (ports / %s)",
+		 d->state[SD_ESTABLISHED], d->state[SD_TIME_WAIT], reuse,
+		 audit_reuse_applies(in, d) ? "applies, after tcp_tw_reuse_delay"
+		 : "does not apply here", d->state[SD_FIN_WAIT2],
+		 d->state[SD_CLOSE_WAIT], d->state[SD_SYN_SENT],
+		 dest_rate(in, d), audit_sustainable_rate(in, d),
+		 audit_reuse_applies(in, d) ? "tcp_tw_reuse_delay"
+					    : "60 s of TIME_WAIT");
 	if (sev != SEV_OK)
 		dest_remedy(in, d, f);
+}
+
+enum severity audit_ratio_severity(const struct audit_input *in, double ratio)
+{
+	return ratio >= in->cfg.crit_ratio ? SEV_CRITICAL
+	       : ratio >= in->cfg.warn_ratio ? SEV_WARNING : SEV_OK;
 }
 
 static void check_destinations(const struct audit_input *in,
 			       struct audit_report *r)
 {
 	const struct sd_dest *top[MAX_DEST_FINDINGS];
-	size_t n = sd_top_dests(&in->sd, top, MAX_DEST_FINDINGS), shown = 0;
+	size_t n = audit_top_dests(in, top, MAX_DEST_FINDINGS), shown = 0;
 	long cap = audit_capacity(in);
 
-	for (size_t i = 0; i < n && cap > 0; i++) {
-		double ratio = (double)top[i]->used / cap;
+	for (size_t i = 0; i < n; i++) {
+		double ratio = cap > 0 ? (double)audit_occupied(in, top[i]) / cap : 1;
+		enum severity sev = audit_ratio_severity(in, ratio);
 
-		if (ratio < in->cfg.warn_ratio)
+		if (sev == SEV_OK)
 			break;
-		dest_finding(in, top[i], r, ratio >= in->cfg.crit_ratio
-			     ? SEV_CRITICAL : SEV_WARNING);
+		dest_finding(in, top[i], r, sev);
 		shown++;
 	}
 	if (shown)
@@ -139,44 +227,71 @@ static void check_destinations(const struct audit_input *in,
 		 "no sockets hold ephemeral ports towards any destination");
 }
 
+/* The local address of proto whose sockets hold the most ports. */
+static const struct sd_local *busiest_local(const struct audit_input *in,
+					    uint8_t proto)
+{
+	const struct sd_local *worst = NULL;
+
+	for (size_t i = 0; i < in->sd.nlocal; i++)
+		if (in->sd.local[i].proto == proto &&
+		    (!worst || in->sd.local[i].ports > worst->ports))
+			worst = &in->sd.local[i];
+	return worst;
+}
+
 /*
- * bind(ip, 0) and UDP need a port unique per local address: no sharing
- * across destinations, so the host-wide count is what runs out.
+ * bind(ip, 0) needs a port no socket on ip (or on the wildcard address)
+ * uses: no sharing across destinations, so ports run out per local address.
  */
-static void check_local(const struct audit_input *in, struct audit_report *r)
+static void check_bind(const struct audit_input *in, struct audit_report *r)
 {
 	long cap = audit_capacity(in);
-	const struct sd_local *worst = NULL;
+	const struct sd_local *worst;
+	char a[64];
+	struct finding *f;
+	double ratio, any;
+
+	if (!(worst = busiest_local(in, IPPROTO_TCP)))
+		return;
+	ratio = cap > 0 ? (double)worst->ports / cap : 1;
+	any = cap > 0 ? (double)in->sd.tcp_ports_used / cap : 1;
+	/* the dump cannot tell a bind()-first socket apart: warn, no more */
+	f = audit_add(r, "bind-capacity", audit_ratio_severity(in, ratio) ?
+		      SEV_WARNING : SEV_OK);
+	snprintf(f->summary, sizeof(f->summary),
+		 "bind(%s, 0) finds %u of %ld ports taken on that address "
+		 "(%.0f%%); bind(%s, 0) %u (%.0f%%)",
+		 audit_addr(worst->family, worst->addr, a, sizeof(a), false),
+		 worst->ports, cap, 100 * ratio,
+		 worst->family == AF_INET ? "0.0.0.0" : "::",
+		 in->sd.tcp_ports_used, 100 * any);
+	snprintf(f->evidence, sizeof(f->evidence),
+		 "matters only where the application calls bind() to port 0 "
+		 "before connect(): that needs a port no other socket on the "
+		 "same local address (or on the wildcard address) uses, and "
+		 "fails with EADDRINUSE when none is left; other local "
+		 "addresses keep their own ports; plain connect() shares ports "
+		 "across destinations");
+	if (f->sev)
+		snprintf(f->remedy, sizeof(f->remedy),
+			 "set IP_BIND_ADDRESS_NO_PORT before bind() so the port "
+			 "is chosen at connect() (setsockopt(fd, IPPROTO_IP, "
+			 "IP_BIND_ADDRESS_NO_PORT, &one, sizeof(one)))");
+}
+
+static void check_udp(const struct audit_input *in, struct audit_report *r)
+{
+	long cap = audit_capacity(in);
+	const struct sd_local *worst;
 	char a[64];
 	struct finding *f;
 	double ratio;
 
-	for (size_t i = 0; i < in->sd.nlocal; i++)
-		if (in->sd.local[i].proto == IPPROTO_UDP &&
-		    (!worst || in->sd.local[i].ports > worst->ports))
-			worst = &in->sd.local[i];
-	ratio = cap > 0 ? (double)in->sd.tcp_ports_used / cap : 0;
-	/* the dump cannot tell a bind()-first socket apart: warn, no more */
-	f = audit_add(r, "bind-capacity", ratio >= in->cfg.warn_ratio
-		      ? SEV_WARNING : SEV_OK);
-	snprintf(f->summary, sizeof(f->summary),
-		 "%u distinct local ports in use by TCP (%.0f%% of %ld)",
-		 in->sd.tcp_ports_used, 100 * ratio, cap);
-	snprintf(f->evidence, sizeof(f->evidence),
-		 "matters if the application calls bind() to port 0 before "
-		 "connect(): that needs a port no other socket uses and fails "
-		 "with EADDRINUSE once these run out; plain connect() shares "
-		 "ports across destinations");
-	if (f->sev)
-		snprintf(f->remedy, sizeof(f->remedy),
-			 "set IP_BIND_ADDRESS_NO_PORT before bind() so the "
-			 "port is chosen at connect()");
-	if (!worst)
+	if (!(worst = busiest_local(in, IPPROTO_UDP)))
 		return;
-	ratio = cap > 0 ? (double)worst->ports / cap : 0;
-	f = audit_add(r, "udp-ports", ratio >= in->cfg.crit_ratio
-		      ? SEV_CRITICAL : ratio >= in->cfg.warn_ratio
-		      ? SEV_WARNING : SEV_OK);
+	ratio = cap > 0 ? (double)worst->ports / cap : 1;
+	f = audit_add(r, "udp-ports", audit_ratio_severity(in, ratio));
 	snprintf(f->summary, sizeof(f->summary),
 		 "UDP sockets hold %u ports on %s (%.0f%% of %ld)",
 		 worst->ports, audit_addr(worst->family, worst->addr, a,
@@ -186,30 +301,43 @@ static void check_local(const struct audit_input *in, struct audit_report *r)
 		 "it until close(); it fails with EAGAIN when none is left");
 	if (f->sev)
 		snprintf(f->remedy, sizeof(f->remedy),
-			 "close idle UDP sockets, or send from fewer sockets");
+			 "close idle UDP sockets, or send from fewer sockets "
+			 "(check with: ss -uanp)");
 }
 
 static void check_listeners(const struct audit_input *in,
 			    struct audit_report *r)
 {
 	const struct sd_result *sd = &in->sd;
+	struct portset all = in->reserved;
+	char list[256];
 	struct finding *f;
 
 	if (!sd->bound_in_range)
 		return;
-	f = audit_add(r, "listeners-in-range", sd->bound_in_range * 20 >=
-		      sd->range_size ? SEV_WARNING : SEV_OK);
+	f = audit_add(r, "listeners-in-range", sd->held_by_listeners &&
+		      sd->bound_in_range * 20 >= sd->range_size ? SEV_WARNING
+								: SEV_OK);
 	snprintf(f->summary, sizeof(f->summary),
-		 "%u ports inside the ephemeral range are held by listening%s "
-		 "sockets", sd->bound_in_range,
-		 sd->bound_visible ? " or bound" : "");
+		 "%u ports inside the ephemeral range are held by listening "
+		 "(%u) or bound-only (%u) sockets", sd->bound_in_range,
+		 sd->held_by_listeners, sd->held_by_bound);
 	snprintf(f->evidence, sizeof(f->evidence),
-		 "connect() skips a port any socket listens on or bound, on any "
-		 "address: capacity per destination is %u, not %u",
-		 sd->p_eff, sd->range_size - sd->reserved_in_range);
-	snprintf(f->remedy, sizeof(f->remedy),
-		 "list the services' ports in net.ipv4.ip_local_reserved_ports, "
-		 "or move them below net.ipv4.ip_local_port_range");
+		 "connect() skips a port any socket listens on or has bind()-ed, "
+		 "on any address: capacity per destination is %u, not %u; a "
+		 "service whose port an outgoing connection took cannot bind() "
+		 "it (EADDRINUSE)", sd->p_eff,
+		 sd->range_size - sd->reserved_in_range);
+	if (!sd->held_by_listeners)
+		return;
+	for (unsigned p = sd->port_lo; p <= sd->port_hi && p; p++)
+		if (portset_has(&sd->listening, p))
+			portset_add(&all, p);
+	if (!portset_format(&all, 1, 65535, list, sizeof(list)))
+		snprintf(f->fix, sizeof(f->fix),
+			 "net.ipv4.ip_local_reserved_ports = %s", list);
+	audit_remedy(f, "reserve the services' ports (this list keeps the current "
+	       "reservations), or move the services below the range");
 }
 
 static void check_close_wait(const struct audit_input *in,
@@ -228,7 +356,8 @@ static void check_close_wait(const struct audit_input *in,
 		 "each keeps its port until it does");
 	snprintf(f->remedy, sizeof(f->remedy),
 		 "fix the application's connection handling (a leak or a stuck "
-		 "pool); no sysctl shortens CLOSE_WAIT");
+		 "pool); no sysctl shortens CLOSE_WAIT; find the owner with: "
+		 "ss -tnp state close-wait");
 }
 
 static void check_conntrack(const struct audit_input *in,
@@ -236,6 +365,7 @@ static void check_conntrack(const struct audit_input *in,
 {
 	double fill;
 	struct finding *f;
+	char tw[48] = "";
 
 	if (in->ct_count == UNSET || in->ct_max <= 0)
 		return;
@@ -246,27 +376,32 @@ static void check_conntrack(const struct audit_input *in,
 	snprintf(f->summary, sizeof(f->summary),
 		 "conntrack table %ld of %ld entries (%.0f%%)", in->ct_count,
 		 in->ct_max, 100 * fill);
+	if (in->ct_tw_timeout != UNSET)
+		snprintf(tw, sizeof(tw), "%ld s", in->ct_tw_timeout);
 	snprintf(f->evidence, sizeof(f->evidence),
-		 "insert_failed %lld, drop %lld, early_drop %lld since boot; "
-		 "conntrack keeps TIME_WAIT entries 120 s",
+		 "insert_failed %lld, drop %lld, early_drop %lld since boot or "
+		 "namespace creation; conntrack keeps TIME_WAIT entries %s "
+		 "(nf_conntrack_tcp_timeout_time_wait)",
 		 in->ct_insert_failed == UNSET ? 0 : in->ct_insert_failed,
 		 in->ct_drop == UNSET ? 0 : in->ct_drop,
-		 in->ct_early_drop == UNSET ? 0 : in->ct_early_drop);
-	if (f->sev)
-		snprintf(f->remedy, sizeof(f->remedy),
-			 "raise net.netfilter.nf_conntrack_max, or exempt "
-			 "high-churn flows from tracking (NOTRACK)");
+		 in->ct_early_drop == UNSET ? 0 : in->ct_early_drop,
+		 tw[0] ? tw : "(unreadable)");
+	if (!f->sev)
+		return;
+	snprintf(f->fix, sizeof(f->fix), "net.netfilter.nf_conntrack_max = %ld",
+		 in->ct_max * 2);
+	audit_remedy(f, "exempt high-churn flows from tracking (NOTRACK), or raise "
+	       "the table size");
 }
 
 void audit_socket_checks(const struct audit_input *in, struct audit_report *r)
 {
-	if (!in->have_sd) {
-		check_conntrack(in, r);
-		return;
+	if (in->have_sd) {
+		check_destinations(in, r);
+		check_bind(in, r);
+		check_udp(in, r);
+		check_listeners(in, r);
+		check_close_wait(in, r);
 	}
-	check_destinations(in, r);
-	check_local(in, r);
-	check_listeners(in, r);
-	check_close_wait(in, r);
 	check_conntrack(in, r);
 }

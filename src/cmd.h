@@ -7,9 +7,15 @@
 #include "output.h"
 #include "txn.h"
 
+#include "sysctld.h"
+
+#define DEFAULT_STATE_DIR "/var/lib/porttune"
+
 /* Options that come before the command. */
 struct gopts {
 	const char *state_dir;
+	const char *root;	/* --root: stands for / under /etc, /run, /usr/lib,
+				   /lib; NULL for / itself */
 };
 
 /* Exit codes, documented in porttune(8). */
@@ -24,7 +30,8 @@ enum {
 	EXIT_AUDIT_UNKNOWN = 3,
 	/* apply / rollback */
 	EXIT_APPLY_FAILED = 1,		/* a change failed; reverted */
-	EXIT_APPLY_BAD_INPUT = 2,	/* usage, profile, lock: nothing done */
+	EXIT_APPLY_BAD_INPUT = 2,	/* usage, profile, lock, state dir:
+					   nothing done */
 	EXIT_APPLY_REVERT_FAILED = 3,	/* the revert failed too */
 	/* apply / rollback --detailed-exitcodes (Puppet's convention) */
 	EXIT_DETAILED_CHANGED = 2,
@@ -40,6 +47,15 @@ int cmd_apply(int argc, char **argv, const struct gopts *g);
 int cmd_rollback(int argc, char **argv, const struct gopts *g);
 int cmd_snapshots(int argc, char **argv, const struct gopts *g);
 int cmd_watch(int argc, char **argv, const struct gopts *g);
+int cmd_persist(int argc, char **argv, const struct gopts *g);
+int cmd_confirm(int argc, char **argv, const struct gopts *g);
+
+/* --root: a path below /etc, /run, /usr/lib, /lib moves under ROOT. */
+const char *rooted(const struct gopts *g, const char *path, char *buf,
+		   size_t len);
+/* Boot-time conflicts: "porttune: warning: FILE:LINE sets ..." on stderr. */
+void conflicts_print(const struct boot_conflicts *c);
+json_object *conflicts_json(const struct boot_conflicts *c);
 
 /* Option values shared by audit and watch; 0 or -1. */
 int parse_seconds(const char *s, double *out);
@@ -58,6 +74,9 @@ int txn_usage_error(const struct txn_cli *o, void (*usage)(FILE *f));
 
 /* Run an apply-like transaction, print its report, pick the exit code. */
 int txn_command(struct txn *t, enum format fmt, bool detailed);
+
+/* Tell that snapshot `id`'s transaction was interrupted, and what to do. */
+void warn_interrupted(unsigned id);
 
 /* Print "porttune: MESSAGE" to stderr. */
 void pt_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -2,19 +2,76 @@
 /* porttune audit: findings with severity, evidence and remedy (exit 0-3). */
 #include <getopt.h>
 #include <signal.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
+#include <unistd.h>
 
+#include "audit_boot.h"
 #include "audit_render.h"
 #include "audit_trace.h"
+#include "audit_suggest.h"
 #include "cmd.h"
+#include "outfile.h"
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: porttune audit [--profile FILE] "
-		"[--format text|json|prometheus] [--interval SECONDS] "
-		"[--processes] [--top N] [--no-sockets] [--trace SECONDS]\n");
+		"[--format text|json|prometheus|nagios] [--output FILE] "
+		"[--interval SECONDS] [--processes] [--top N] [--no-sockets] "
+		"[-w PCT] [-c PCT] [--timeout SECONDS] [--trace SECONDS] "
+		"[--suggest-profile FILE]\n");
+}
+
+/* --timeout: what to say when the audit has not finished in time. */
+static char timeout_msg[96];
+static int timeout_fd;
+
+/* audit only reads, so there is nothing to undo: a hang (a stuck /proc
+ * read, a huge socket dump) ends here as UNKNOWN, as a monitoring plugin's
+ * timeout does. write() and _exit() are async-signal-safe. */
+static void on_timeout(int sig)
+{
+	(void)sig;
+	if (write(timeout_fd, timeout_msg, strlen(timeout_msg)) < 0)
+		_exit(EXIT_AUDIT_UNKNOWN);
+	_exit(EXIT_AUDIT_UNKNOWN);
+}
+
+static void arm_timeout(double seconds, enum format fmt)
+{
+	struct sigaction sa = { .sa_handler = on_timeout };
+	struct itimerval it = { .it_value = {
+		.tv_sec = (time_t)seconds,
+		.tv_usec = (suseconds_t)((seconds - (time_t)seconds) * 1e6) } };
+
+	timeout_fd = fmt == FMT_NAGIOS ? STDOUT_FILENO : STDERR_FILENO;
+	snprintf(timeout_msg, sizeof(timeout_msg), fmt == FMT_NAGIOS
+		 ? "PORTTUNE UNKNOWN - audit did not finish within %g s\n"
+		 : "porttune: audit: did not finish within %g s\n", seconds);
+	sigaction(SIGALRM, &sa, NULL);
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static void disarm_timeout(void)
+{
+	struct itimerval off = { 0 };
+
+	setitimer(ITIMER_REAL, &off, NULL);
+}
+
+/* -w/-c PCT: an occupancy percentage, 0 < PCT <= 100. */
+static int parse_pct(const char *s, double *ratio)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s || *end || !(v > 0) || v > 100)
+		return -1;
+	*ratio = v / 100;
+	return 0;
 }
 
 static volatile sig_atomic_t stop;
@@ -68,6 +125,33 @@ static int load_drift(const char *path, struct profile *prof,
 	return 0;
 }
 
+/* The findings' fixes as a profile, checked by the profile parser first. */
+static int write_suggestion(const struct audit_report *r, const char *file)
+{
+	struct profile p = { 0 };
+	struct err e = { 0 };
+	char *text = NULL;
+	size_t n = 0;
+	int rc = audit_suggest_text(r, &text, &n);
+
+	if (rc) {
+		pt_error("audit: --suggest-profile: %s", strerror(-rc));
+		return -1;
+	}
+	rc = profile_parse(&p, file, text, NULL, NULL, &e);
+	if (!rc)
+		rc = audit_suggest_write(file, text, &e);
+	if (rc)
+		pt_error("audit: --suggest-profile: %s", e.msg);
+	else
+		fprintf(stderr, "porttune: audit: %s: %zu suggested setting%s%s\n",
+			file, n, n == 1 ? "" : "s", n ? "; review it, then "
+			"porttune diff --profile FILE" : "; nothing to change");
+	free(text);
+	profile_free(&p);
+	return rc ? -1 : 0;
+}
+
 int cmd_audit(int argc, char **argv, const struct gopts *g)
 {
 	static const struct option opts[] = {
@@ -77,28 +161,38 @@ int cmd_audit(int argc, char **argv, const struct gopts *g)
 		{ "processes", no_argument, NULL, 'P' },
 		{ "top", required_argument, NULL, 't' },
 		{ "no-sockets", no_argument, NULL, 'S' },
-		{ "trace", required_argument, NULL, 'T' },
+		{ "suggest-profile", required_argument, NULL, 'g' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "warning", required_argument, NULL, 'w' },
+		{ "critical", required_argument, NULL, 'c' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "trace", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	struct audit_opts o = { .sockets = true, .top = 10 };
-	struct audit_input in = { .cfg = { 0.5, 0.8 } };
+	struct audit_input in = { .cfg = AUDIT_CFG_DEFAULT };
 	struct audit_report r;
 	struct audit_view view = { 0 };
 	struct nic_state *nics = NULL;
 	struct profile prof = { 0 };
 	struct plan plan = { 0 };
 	enum format fmt = FMT_TEXT;
-	const char *path = NULL;
+	const char *path = NULL, *suggest = NULL;
+	char rbuf[PATH_MAX];
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct trace_result tres = { 0 };
 	struct trace *tr = NULL;
 	double trace_s = 0;
 	struct err e = { 0 };
+	double warn = 0, crit = 0, timeout = 0;
+	const char *output = NULL;
+	struct outfile out = { 0 };
+	FILE *f = stdout;
 	int c;
 
-	(void)g;
-	while ((c = getopt_long(argc, argv, "p:f:i:Pt:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:f:i:Pt:o:w:c:h", opts,
+				NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			path = optarg;
@@ -106,8 +200,8 @@ int cmd_audit(int argc, char **argv, const struct gopts *g)
 		case 'f':
 			if (!format_parse(optarg, true, &fmt))
 				break;
-			pt_error("audit: --format: '%s' is not text, json or "
-				 "prometheus", optarg);
+			pt_error("audit: --format: '%s' is not text, json, "
+				 "prometheus or nagios", optarg);
 			return EXIT_AUDIT_UNKNOWN;
 		case 'i':
 			if (!parse_seconds(optarg, &o.interval))
@@ -127,10 +221,29 @@ int cmd_audit(int argc, char **argv, const struct gopts *g)
 		case 'S':
 			o.sockets = false;
 			break;
-		case 'T':
+		case 'R':
 			if (!parse_seconds(optarg, &trace_s))
 				break;
 			pt_error("audit: --trace: '%s' is not a number of "
+				 "seconds (0-3600)", optarg);
+			return EXIT_AUDIT_UNKNOWN;
+		case 'g':
+			suggest = optarg;
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'w':
+		case 'c':
+			if (!parse_pct(optarg, c == 'w' ? &warn : &crit))
+				break;
+			pt_error("audit: -%c: '%s' is not a percentage (0-100)",
+				 c, optarg);
+			return EXIT_AUDIT_UNKNOWN;
+		case 'T':
+			if (!parse_seconds(optarg, &timeout))
+				break;
+			pt_error("audit: --timeout: '%s' is not a number of "
 				 "seconds (0-3600)", optarg);
 			return EXIT_AUDIT_UNKNOWN;
 		case 'h':
@@ -145,7 +258,22 @@ int cmd_audit(int argc, char **argv, const struct gopts *g)
 		usage(stderr);
 		return EXIT_AUDIT_UNKNOWN;
 	}
+	if (timeout > 0)
+		arm_timeout(timeout, fmt);
+	if (path)
+		path = rooted(g, path, rbuf, sizeof(rbuf));
 	if (path && load_drift(path, &prof, &plan, &in)) {
+		plan_free(&plan);
+		profile_free(&prof);
+		return EXIT_AUDIT_UNKNOWN;
+	}
+	/* the command line beats the profile's [audit] thresholds */
+	in.cfg.warn_ratio = warn ? warn : in.cfg.warn_ratio;
+	in.cfg.crit_ratio = crit ? crit : in.cfg.crit_ratio;
+	if (in.cfg.warn_ratio > in.cfg.crit_ratio) {
+		pt_error("audit: the warning threshold (%g%%) is above the "
+			 "critical one (%g%%)", 100 * in.cfg.warn_ratio,
+			 100 * in.cfg.crit_ratio);
 		plan_free(&plan);
 		profile_free(&prof);
 		return EXIT_AUDIT_UNKNOWN;
@@ -165,22 +293,39 @@ int cmd_audit(int argc, char **argv, const struct gopts *g)
 	trace_take(tr, &tres);
 	trace_stop(tr);
 	audit_evaluate(&in, &r);
+	audit_boot_findings(g->root, g->state_dir, path ? &prof : NULL, &r);
 	if (in.trace)
 		audit_trace_checks(&tres, &r, o.top);
 	view = (struct audit_view){ &in, &r, NULL, 0, o.top, o.processes };
 	/* NIC state is context for people; a host without ethtool netlink
 	 * still gets its port audit */
-	if (fmt != FMT_PROMETHEUS &&
+	if (fmt != FMT_PROMETHEUS && fmt != FMT_NAGIOS &&
 	    nic_survey(path ? &prof : NULL, &nics, &view.nnics, &e))
 		pt_error("audit: interfaces: %s", e.msg);
 	view.nics = nics;
-	if (fmt == FMT_JSON)
-		json_emit(stdout, audit_json(&view));
-	else if (fmt == FMT_PROMETHEUS)
-		audit_print_prometheus(stdout, &view);
-	else
-		audit_print_text(stdout, &view);
+	disarm_timeout();
 	c = r.worst;
+	if (suggest && write_suggestion(&r, suggest))
+		c = EXIT_AUDIT_UNKNOWN;
+	if (output && outfile_open(&out, output, &e)) {
+		pt_error("audit: --output: %s", e.msg);
+		c = EXIT_AUDIT_UNKNOWN;
+		goto done;
+	}
+	f = output ? out.f : stdout;
+	if (fmt == FMT_JSON)
+		json_emit(f, audit_json(&view));
+	else if (fmt == FMT_PROMETHEUS)
+		audit_print_prometheus(f, &view);
+	else if (fmt == FMT_NAGIOS)
+		audit_print_nagios(f, &view);
+	else
+		audit_print_text(f, &view);
+	if (output && outfile_commit(&out, &e)) {
+		pt_error("audit: --output: %s", e.msg);
+		c = EXIT_AUDIT_UNKNOWN;
+	}
+done:
 	free(nics);
 	audit_report_free(&r);
 	trace_result_free(&tres);

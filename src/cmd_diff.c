@@ -1,9 +1,35 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* porttune diff: how the host differs from a profile (exit 0/1/2, as diff). */
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "cmd.h"
+
+/*
+ * diff changes nothing and does not need the state directory; it only
+ * passes on an interrupted apply, which explains drift. A directory it
+ * must not trust is named, not read.
+ */
+static void check_state(const struct gopts *g)
+{
+	struct err e = { 0 };
+	struct state st;
+	unsigned id = 0;
+
+	if (state_open(&st, g->state_dir, false, &e) ||
+	    snapshot_check_interrupted(&st, &id, &e)) {
+		/* a user's diff cannot read root's directory: nothing to say */
+		if (geteuid() == 0)
+			pt_error("warning: diff: not checked for an interrupted apply: "
+				 "%s", e.msg);
+	} else if (id) {
+		warn_interrupted(id);
+	}
+	state_close(&st);
+}
 
 static void usage(FILE *f)
 {
@@ -22,11 +48,12 @@ int cmd_diff(int argc, char **argv, const struct gopts *g)
 	const char *path = NULL;
 	struct profile prof;
 	struct plan plan = { 0 };
+	struct boot_conflicts bc = { 0 };
+	char buf[PATH_MAX];
 	struct err e = { 0 };
 	size_t drift, bad;
 	int c, code;
 
-	(void)g;
 	while ((c = getopt_long(argc, argv, "p:f:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
@@ -50,6 +77,8 @@ int cmd_diff(int argc, char **argv, const struct gopts *g)
 		usage(stderr);
 		return EXIT_DIFF_TROUBLE;
 	}
+	path = rooted(g, path, buf, sizeof(buf));
+	check_state(g);
 	if (profile_load(&prof, path, &e)) {
 		profile_print_diags(&prof);
 		if (!prof.nerrors)
@@ -62,6 +91,8 @@ int cmd_diff(int argc, char **argv, const struct gopts *g)
 		code = EXIT_DIFF_TROUBLE;
 		goto out;
 	}
+	if (boot_conflicts_find(g->root, &prof, &bc, &e))
+		pt_error("diff: boot-time sysctl files: %s", e.msg);
 	drift = plan_count(&plan, CS_PENDING);
 	bad = plan_count(&plan, CS_INVALID);
 	code = bad ? EXIT_DIFF_TROUBLE : drift ? EXIT_DIFF_DRIFT : EXIT_OK;
@@ -70,6 +101,7 @@ int cmd_diff(int argc, char **argv, const struct gopts *g)
 
 		json_object_object_add(o, "profile", json_object_new_string(path));
 		json_object_object_add(o, "drift", json_object_new_boolean(drift));
+		json_object_object_add(o, "conflicts", conflicts_json(&bc));
 		json_emit(stdout, o);
 	} else {
 		plan_print_text(stdout, &plan, VIEW_DIFF);
@@ -80,7 +112,9 @@ int cmd_diff(int argc, char **argv, const struct gopts *g)
 	}
 	profile_print_diags(&prof);
 	plan_print_diags(&plan);
+	conflicts_print(&bc);
 out:
+	boot_conflicts_free(&bc);
 	plan_free(&plan);
 	profile_free(&prof);
 	return finish_stdout(code);

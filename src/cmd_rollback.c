@@ -7,7 +7,8 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: porttune rollback [SNAPSHOT|latest] [--dry-run] "
+	fprintf(f, "usage: porttune rollback [SNAPSHOT|latest|baseline] "
+		"[--dry-run] "
 		"[--format text|json] [--detailed-exitcodes]\n");
 }
 

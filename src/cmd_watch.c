@@ -4,13 +4,16 @@
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "audit_render.h"
 #include "audit_trace.h"
 #include "cmd.h"
+#include "watch_render.h"
 
 static volatile sig_atomic_t stop;
 
@@ -26,11 +29,26 @@ static void usage(FILE *f)
 		"[--count N] [--trace]\n");
 }
 
+/* $COLUMNS, else the terminal's width, else no limit (a pipe or a file). */
+static unsigned screen_width(void)
+{
+	const char *env = getenv("COLUMNS");
+	struct winsize ws;
+	unsigned w = 0;
+
+	if (env && *env)
+		w = (unsigned)strtoul(env, NULL, 10);
+	else if (!ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws))
+		w = ws.ws_col;
+	/* below this even the essential columns do not fit */
+	return w && w < 40 ? 40 : w;
+}
+
 /* One screen: counters sampled over the interval, then the census. */
 static int frame(const struct audit_opts *o, bool tty, unsigned n,
 		 struct trace *tr, const struct trace_result *trace)
 {
-	struct audit_input in = { .cfg = { 0.5, 0.8 } };
+	struct audit_input in = { .cfg = AUDIT_CFG_DEFAULT };
 	struct trace_result tres = { 0 };
 	struct audit_report r;
 	struct err e = { 0 };
@@ -62,17 +80,14 @@ static int frame(const struct audit_opts *o, bool tty, unsigned n,
 	audit_evaluate(&in, &r);
 	if (trace)
 		audit_trace_checks(&tres, &r, o->top);
-	printf("porttune watch  %s  refresh %u  every %.1f s  status %s\n\n",
-	       when, n, o->interval, severity_name(r.worst));
-	printf("%.1f connects/s, %.1f entering TIME_WAIT/s, %.1f TIME_WAIT "
-	       "reuses/s, %.1f failed connects/s\n", in.rate_active_opens,
-	       in.rate_tw_entered, in.rate_tw_recycled, in.rate_attempt_fails);
-	audit_trace_print_findings(stdout, &r);
-	audit_print_census(stdout, &in);
-	printf("\n");
-	audit_print_destinations(stdout, &in, o->top);
-	if (trace)
+	watch_print_frame(stdout, &in, &r, &(struct watch_frame){
+		when, n, o->interval, o->top, screen_width() });
+	/* the frame shows the census; the trace adds its findings and tables */
+	if (trace) {
+		printf("\n");
+		audit_trace_print_findings(stdout, &r);
 		audit_trace_print(stdout, &tres, o->top);
+	}
 	fflush(stdout);
 	trace_result_free(&tres);
 	audit_report_free(&r);

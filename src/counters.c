@@ -195,8 +195,8 @@ int counters_parse_ct_stat(struct counters *c, const char *text, struct err *e)
 			/* "entries" is the netns-wide count repeated on every CPU row */
 			if (t.len && col[i].len == 7 && !memcmp(col[i].s, "entries", 7))
 				sum[i] = rows ? sum[i] : x;
-			else
-				sum[i] += x;
+			else if (__builtin_add_overflow(sum[i], x, &sum[i]))
+				sum[i] = x < 0 ? INT64_MIN : INT64_MAX;	/* saturate */
 		}
 		rows += i > 0;
 	}

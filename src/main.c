@@ -20,21 +20,28 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{ "audit", cmd_audit, "[--profile FILE] [--format text|json|prometheus] "
-	  "[--interval S] [--processes] [--top N] [--no-sockets]",
+	{ "audit", cmd_audit, "[--profile FILE] "
+	  "[--format text|json|prometheus|nagios] [--output FILE] "
+	  "[--interval S] [--processes] [--top N] [--no-sockets] [-w PCT] "
+	  "[-c PCT] [--timeout S] [--suggest-profile FILE]",
 	  "diagnose ephemeral-port exhaustion and the settings behind it" },
 	{ "watch", cmd_watch, "[--interval S] [--top N] [--count N]",
 	  "refresh the key figures and top destinations until interrupted" },
 	{ "diff", cmd_diff, "--profile FILE [--format text|json]",
 	  "show how this host differs from a profile" },
 	{ "apply", cmd_apply, "--profile FILE [--dry-run] [--strict] "
-	  "[--format text|json] [--detailed-exitcodes]",
+	  "[--interface IF]... [--confirm S] [--format text|json] "
+	  "[--detailed-exitcodes]",
 	  "make the host match a profile, snapshot first" },
-	{ "rollback", cmd_rollback, "[SNAPSHOT|latest] [--dry-run] "
+	{ "rollback", cmd_rollback, "[SNAPSHOT|latest|baseline] [--dry-run] "
 	  "[--format text|json] [--detailed-exitcodes]",
 	  "restore the values a snapshot recorded" },
-	{ "snapshots", cmd_snapshots, "[list | show SNAPSHOT]",
-	  "list or show rollback snapshots" },
+	{ "snapshots", cmd_snapshots, "[list [--all] | show SNAPSHOT | ack ID]",
+	  "list or show rollback snapshots, accept an interrupted apply" },
+	{ "confirm", cmd_confirm, "",
+	  "keep the changes of apply --confirm: cancel their rollback" },
+	{ "persist", cmd_persist, "--profile FILE [--dry-run] [--force] | "
+	  "--remove", "apply a profile at every boot and to new interfaces" },
 };
 
 void pt_error(const char *fmt, ...)
@@ -48,6 +55,14 @@ void pt_error(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+void warn_interrupted(unsigned id)
+{
+	pt_error("warning: snapshot %u: an apply or rollback was interrupted "
+		 "and the host may be half changed; undo it with 'porttune "
+		 "rollback', or keep the host as it is with 'porttune "
+		 "snapshots ack %u'", id, id);
+}
+
 int finish_stdout(int code)
 {
 	if (fflush(stdout) || ferror(stdout)) {
@@ -59,7 +74,8 @@ int finish_stdout(int code)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: porttune [--state-dir DIR] COMMAND [OPTIONS]\n\n");
+	fprintf(f, "usage: porttune [--state-dir DIR] [--root DIR] COMMAND "
+		"[OPTIONS]\n\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++)
 		fprintf(f, "  %-10s %s\n  %-10s   %s\n", commands[i].name,
 			commands[i].args, "", commands[i].summary);
@@ -71,11 +87,12 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "state-dir", required_argument, NULL, 's' },
+		{ "root", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
 	};
-	struct gopts g = { .state_dir = "/var/lib/porttune" };
+	struct gopts g = { .state_dir = DEFAULT_STATE_DIR };
 	int c;
 
 	/* '+' stops at the command name: its options are its own */
@@ -83,6 +100,9 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 's':
 			g.state_dir = optarg;
+			break;
+		case 'r':
+			g.root = optarg;
 			break;
 		case 'h':
 			usage(stdout);

@@ -386,6 +386,31 @@ static int read_devs(struct eth *eth, const struct link *links, size_t nl,
 	return 0;
 }
 
+/* apply --interface: drop every other link; a named one must exist. */
+static int keep_only(const struct profile *p, struct link *links, size_t *n,
+		     struct err *err)
+{
+	size_t k = 0;
+
+	for (size_t f = 0; f < p->nonly_ifs; f++) {
+		bool found = false;
+
+		for (size_t i = 0; i < *n && !found; i++)
+			found = !strcmp(links[i].name, p->only_ifs[f]);
+		if (!found)
+			return err_set(err, -ENODEV, "%s: no such interface",
+				       p->only_ifs[f]);
+	}
+	for (size_t i = 0; i < *n; i++)
+		for (size_t f = 0; f < p->nonly_ifs; f++)
+			if (!strcmp(links[i].name, p->only_ifs[f])) {
+				links[k++] = links[i];
+				break;
+			}
+	*n = k;
+	return 0;
+}
+
 static int nic_build(const struct profile *p, struct plan *plan,
 		     struct err *err)
 {
@@ -394,7 +419,7 @@ static int nic_build(const struct profile *p, struct plan *plan,
 	struct eth_dev *devs;
 	unsigned *masks;
 	bool *matched;
-	struct link *links;
+	struct link *links = NULL;
 	struct eth *eth;
 	size_t nl, nd = 0;
 	int rc;
@@ -405,8 +430,12 @@ static int nic_build(const struct profile *p, struct plan *plan,
 	if (!eth)
 		return err->code;
 	rc = links_list(&links, &nl, matches_drivers(p), err);
-	if (rc)
+	if (!rc && p->nonly_ifs)
+		rc = keep_only(p, links, &nl, err);
+	if (rc) {
+		free(links);
 		return rc;
+	}
 	matched = calloc(p->nnic, sizeof(*matched));
 	masks = calloc(nl + 1, sizeof(*masks));
 	exp = calloc(p->nnic, sizeof(*exp));
@@ -450,7 +479,7 @@ static int nic_build(const struct profile *p, struct plan *plan,
 			plan_params(plan, &links[i], &devs[k], w, a);
 		k++;
 	}
-	for (size_t s = 0; s < p->nnic; s++)
+	for (size_t s = 0; s < p->nnic && !p->nonly_ifs; s++)
 		if (!matched[s])
 			plan_add_warning(plan, "%s:%d: [nic %s] matches no "
 					 "interface here", p->nic[s].file,

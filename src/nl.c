@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,7 @@
 /* Feature strings alone are ~10 KiB in one message; dumps batch more. */
 #define NL_RXBUF	(64 * 1024)
 #define NL_TXBUF	(8 * 1024)
+#define MAX_ERRNO	4095	/* the kernel's bound (include/linux/err.h) */
 
 struct nl {
 	struct mnl_socket *sock;
@@ -172,6 +174,9 @@ static void finish(struct run *r, const struct nlmsghdr *nlh, int code,
 	r->done = true;
 	if (code >= 0)
 		return;
+	/* errnos are small; anything else is garbage, and -INT_MIN overflows */
+	if (code < -MAX_ERRNO)
+		code = -EBADMSG;
 	if ((nlh->nlmsg_flags & NLM_F_ACK_TLVS) &&
 	    off <= mnl_nlmsg_get_payload_len(nlh))
 		mnl_attr_parse(nlh, off, extack_cb, &x);
@@ -210,16 +215,37 @@ static void on_done(struct run *r, const struct nlmsghdr *nlh)
 	finish(r, nlh, code, sizeof(int));
 }
 
+/*
+ * Each message is checked against the bytes left here, not with
+ * mnl_nlmsg_ok(): libmnl 1.0.4 compares nlmsg_len as an int (0xfffffff0
+ * passes as negative) and mnl_nlmsg_next() aligns 0xfffffffd to 0, which
+ * never advances. The kernel puts the alignment pad in the datagram too
+ * (__nlmsg_put), so the aligned length must fit: attribute walks end there.
+ */
+static size_t msg_step(const void *p, size_t left)
+{
+	const struct nlmsghdr *nlh = p;
+	size_t len, step;
+
+	if (left < sizeof(*nlh))
+		return 0;
+	len = nlh->nlmsg_len;
+	step = (len + NLMSG_ALIGNTO - 1) & ~(size_t)(NLMSG_ALIGNTO - 1);
+	return len >= sizeof(*nlh) && step <= left ? step : 0;
+}
+
 static void run_buf(struct run *r, const void *buf, size_t len)
 {
-	const struct nlmsghdr *nlh = buf;
-	int left = (int)len;
+	const char *p = buf;
+	size_t left = len, step;
 
-	while (!r->done && mnl_nlmsg_ok(nlh, left)) {
+	for (; !r->done && (step = msg_step(p, left)); p += step, left -= step) {
+		const struct nlmsghdr *nlh = (const void *)p;
+
 		/* Leftovers of an earlier, abandoned request. */
 		if (r->check && (nlh->nlmsg_pid != r->portid ||
 				 nlh->nlmsg_seq != r->seq))
-			goto next;
+			continue;
 		switch (nlh->nlmsg_type) {
 		case NLMSG_NOOP:
 			break;
@@ -243,8 +269,6 @@ static void run_buf(struct run *r, const void *buf, size_t len)
 			}
 			r->done |= r->one;
 		}
-next:
-		nlh = mnl_nlmsg_next(nlh, &left);
 	}
 }
 

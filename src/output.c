@@ -15,6 +15,8 @@ int format_parse(const char *s, bool allow_prometheus, enum format *f)
 		*f = FMT_JSON;
 	else if (allow_prometheus && !strcmp(s, "prometheus"))
 		*f = FMT_PROMETHEUS;
+	else if (allow_prometheus && !strcmp(s, "nagios"))
+		*f = FMT_NAGIOS;
 	else
 		return -EINVAL;
 	return 0;
@@ -121,6 +123,8 @@ json_object *plan_json(const struct plan *p, enum view v)
 	json_object *counts = json_object_new_object();
 	char src[600];
 
+	(void)v;	/* JSON says the same of a change whichever command shows it */
+
 	for (size_t i = 0; i < p->n; i++) {
 		const struct change *c = &p->v[i];
 		json_object *e = json_object_new_object();
@@ -131,9 +135,9 @@ json_object *plan_json(const struct plan *p, enum view v)
 		json_object_object_add(e, "setting", jstr(c->key));
 		json_object_object_add(e, "before", jstr(c->before));
 		json_object_object_add(e, "after", jstr(c->after));
+		/* one word per status in every command, as in "counts" */
 		json_object_object_add(e, "status", json_object_new_string(
-			v == VIEW_DIFF && c->status == CS_PENDING ? "drift"
-			: chg_status_name(c->status)));
+			chg_status_name(c->status)));
 		json_object_object_add(e, "message", jstr(c->note));
 		snprintf(src, sizeof(src), "%s:%d", c->file ? c->file : "?",
 			 c->line);

@@ -10,11 +10,12 @@
 #include "plan.h"
 #include "profile.h"
 
-enum format { FMT_TEXT, FMT_JSON, FMT_PROMETHEUS };
+enum format { FMT_TEXT, FMT_JSON, FMT_PROMETHEUS, FMT_NAGIOS };
 
 /* How a plan is shown: what "pending" means differs by command. */
 enum view { VIEW_DIFF, VIEW_DRY_RUN, VIEW_APPLY };
 
+/* allow_prometheus: also the monitoring formats, prometheus and nagios. */
 int format_parse(const char *s, bool allow_prometheus, enum format *f);
 
 /* Colour only on a terminal, and never with NO_COLOR set. */

@@ -11,6 +11,7 @@
 
 #include "backend.h"
 #include "plan.h"
+#include "portguard.h"
 #include "sysctl.h"
 
 static char *xstrdup0(const char *s)
@@ -176,6 +177,8 @@ static int sysctl_build(const struct profile *p, struct plan *plan,
 			struct err *err)
 {
 	(void)err;
+	if (p->nonly_ifs)	/* apply --interface: the hotplug path */
+		return 0;
 	for (size_t i = 0; i < p->nsysctl; i++) {
 		const struct pkv *kv = &p->sysctl[i];
 		struct change *c = plan_add(plan, T_SYSCTL, NULL, kv->key,
@@ -200,6 +203,7 @@ static int sysctl_build(const struct profile *p, struct plan *plan,
 		if (plan->v[i].target == T_SYSCTL)
 			check_port_floor(p, &plan->v[i]);
 	order_port_floor(plan);
+	portguard_plan(plan);
 	return 0;
 }
 

@@ -5,12 +5,15 @@
  * user fixes the whole profile in one go.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
 #include <ini.h>
 
@@ -19,8 +22,10 @@
 #include "sysctl.h"
 
 #define MAX_INCLUDE_DEPTH 16
-#define DEFAULT_WARN_RATIO 0.5
-#define DEFAULT_CRIT_RATIO 0.8
+/* Files read for one profile, the top one included: depth alone lets a
+ * few files that each include the next several times multiply without end. */
+#define MAX_FILES 64
+#define BOM "\xef\xbb\xbf"
 
 enum sect { S_NONE, S_PROFILE, S_SYSCTL, S_NIC, S_SNAPSHOT, S_AUDIT, S_BAD };
 
@@ -33,6 +38,11 @@ struct layer {
 	size_t pos;
 	int line;
 	enum sect sect;
+	enum profile_kind kind;
+	bool cont;		/* the line just read continues the last value */
+	char *pname, *pvalue;	/* the key read last, its value still growing */
+	size_t plen, pcap;
+	int pline;
 	char **includes;	/* resolved paths, in order */
 	int *include_lines;
 	size_t nincludes;
@@ -41,6 +51,12 @@ struct layer {
 struct chain {			/* the include stack, for cycle detection */
 	const char *canon;
 	const struct chain *up;
+};
+
+struct source {			/* where included files come from */
+	profile_loader loader;
+	void *ctx;
+	bool too_many;		/* MAX_FILES reached (said once) */
 };
 
 static const char *const sections[] = { "profile", "sysctl", "nic", "snapshot",
@@ -194,7 +210,7 @@ static void on_sysctl(struct layer *l, const char *name, const char *value)
 		return;
 	}
 	/* a snapshot holds what the kernel had, even values we would refuse */
-	if (l->own.nmeta) {
+	if (l->kind == PROFILE_SNAPSHOT) {
 		sysctl_norm_ws(value, norm, sizeof(norm));
 		kv_set(&l->own.sysctl, &l->own.nsysctl, key, norm, l->file,
 		       l->line);
@@ -306,6 +322,13 @@ static enum sect section_start(struct layer *l, const char *section)
 			diag(l, true, l->line, "[nic %s] needs a name", arg);
 		return S_NIC;
 	}
+	if (!arg && !strcmp(section, "snapshot") &&
+	    l->kind != PROFILE_SNAPSHOT) {
+		diag(l, true, l->line, "[snapshot] belongs to snapshots porttune "
+		     "writes, not to a profile (restore one with porttune "
+		     "rollback)");
+		return S_BAD;
+	}
 	if (!arg) {
 		for (size_t i = 0; i < NELEM(sections); i++)
 			if (!strcmp(section, sections[i]) && i != 2)
@@ -315,14 +338,8 @@ static enum sect section_start(struct layer *l, const char *section)
 	return S_BAD;
 }
 
-static int on_line(void *user, const char *section, const char *name,
-		   const char *value)
+static void dispatch(struct layer *l, const char *name, const char *value)
 {
-	struct layer *l = user;
-
-	(void)section;
-	if (!name)
-		return 1;
 	if (l->sect == S_NONE)
 		diag(l, true, l->line, "'%s' is outside any section", name);
 	switch (l->sect) {
@@ -346,6 +363,66 @@ static int on_line(void *user, const char *section, const char *name,
 	case S_BAD:
 		break;
 	}
+}
+
+/* The key read last, with its continuation lines joined, is complete. */
+static void flush(struct layer *l)
+{
+	int line = l->line;
+
+	if (!l->pname)
+		return;
+	l->line = l->pline;
+	dispatch(l, l->pname, l->pvalue);
+	l->line = line;
+	free(l->pname);
+	free(l->pvalue);
+	l->pname = l->pvalue = NULL;
+}
+
+static void append(struct layer *l, const char *v, size_t len)
+{
+	/* doubling: a megabyte of one-character lines stays linear */
+	if (l->plen + len + 1 > l->pcap) {
+		l->pcap = (l->plen + len + 1) * 2;
+		l->pvalue = xrealloc(l->pvalue, l->pcap);
+	}
+	memcpy(l->pvalue + l->plen, v, len);
+	l->plen += len;
+	l->pvalue[l->plen] = '\0';
+}
+
+/*
+ * inih hands an indented line after a key to us as more of that key's value
+ * (INI_ALLOW_MULTILINE, on in Debian's libinih): join the pieces without a
+ * separator, so a list too long for one line breaks after a comma.
+ */
+static int on_line(void *user, const char *section, const char *name,
+		   const char *value)
+{
+	struct layer *l = user;
+	size_t len = strlen(value);
+
+	(void)section;
+	if (!name)
+		return 1;
+	if (l->cont && l->pname && !strcmp(l->pname, name)) {
+		/* libinih 55 keeps a " ; comment" on continuation lines */
+		for (const char *c = value; (c = strchr(c, ';')); c++)
+			if (c > value && (c[-1] == ' ' || c[-1] == '\t')) {
+				len = (size_t)(c - value);
+				break;
+			}
+		while (len && (value[len - 1] == ' ' || value[len - 1] == '\t'))
+			len--;
+		append(l, value, len);
+		return 1;
+	}
+	flush(l);
+	l->pname = xstrdup(name);
+	l->plen = l->pcap = 0;
+	append(l, value, len);
+	l->pline = l->line;
 	return 1;
 }
 
@@ -356,6 +433,7 @@ static char *reader(char *str, int num, void *stream)
 	const char *start = l->text + l->pos;
 	size_t len = strcspn(start, "\n");
 	const char *hdr, *close;
+	bool is_hdr;
 
 	if (!*start)
 		return NULL;
@@ -375,7 +453,13 @@ static char *reader(char *str, int num, void *stream)
 	close = close ? close : hdr + strlen(hdr);
 	while (close > hdr && *close != ']')
 		close--;
-	if (*hdr == '[' && *close == ']') {
+	is_hdr = *hdr == '[' && *close == ']';
+	/* as inih decides: indented, and neither blank nor a comment; the key
+	 * before is complete otherwise (and before any section change) */
+	l->cont = !is_hdr && hdr > str && !strchr(";#\n", *hdr);
+	if (!l->cont)
+		flush(l);
+	if (is_hdr) {
 		char name[256];
 		size_t lead = strspn(hdr + 1, " "), n = close - hdr - 1;
 
@@ -396,10 +480,14 @@ static void merge(struct profile *dst, struct profile *src)
 		kv_set(&dst->sysctl, &dst->nsysctl, src->sysctl[i].key,
 		       src->sysctl[i].value, src->sysctl[i].file,
 		       src->sysctl[i].line);
-	dst->nic = xrealloc(dst->nic, (dst->nnic + src->nnic) * sizeof(*dst->nic));
-	memcpy(dst->nic + dst->nnic, src->nic, src->nnic * sizeof(*src->nic));
-	dst->nnic += src->nnic;
-	src->nnic = 0;
+	if (src->nnic) {	/* src->nic is NULL otherwise: no memcpy from it */
+		dst->nic = xrealloc(dst->nic, (dst->nnic + src->nnic) *
+				    sizeof(*dst->nic));
+		memcpy(dst->nic + dst->nnic, src->nic,
+		       src->nnic * sizeof(*src->nic));
+		dst->nnic += src->nnic;
+		src->nnic = 0;
+	}
 	for (size_t i = 0; i < src->nmeta; i++)
 		kv_set(&dst->meta, &dst->nmeta, src->meta[i].key,
 		       src->meta[i].value, src->meta[i].file, src->meta[i].line);
@@ -421,14 +509,19 @@ static const char *keep_file(struct profile *out, const char *name)
 
 /* Parse one file into `acc` (its includes first, then its own values). */
 static void parse_layer(struct profile *out, struct profile *acc,
-			const char *file, const char *text,
-			const struct chain *up, int depth,
-			profile_loader loader, void *ctx)
+			enum profile_kind kind, const char *file,
+			const char *text, const struct chain *up, int depth,
+			struct source *src)
 {
 	struct layer l = { .out = out, .file = keep_file(out, file),
-			   .text = text };
-	int rc = ini_parse_stream(reader, &l, on_line, &l);
+			   .text = text, .kind = kind };
+	int rc;
 
+	/* inih would skip it, but our reader sees headers first */
+	if (!strncmp(l.text, BOM, 3))
+		l.text += 3;
+	rc = ini_parse_stream(reader, &l, on_line, &l);
+	flush(&l);
 	if (rc > 0)
 		diag(&l, true, rc, "expected [section] or key = value");
 	for (size_t i = 0; i < l.nincludes; i++) {
@@ -438,12 +531,19 @@ static void parse_layer(struct profile *out, struct profile *acc,
 		bool cycle = false;
 
 		l.line = l.include_lines[i];
-		if (depth >= MAX_INCLUDE_DEPTH) {
+		if (src->too_many) {
+			;	/* said once; parsing on would only repeat it */
+		} else if (out->nfiles >= MAX_FILES) {
+			diag(&l, true, l.line, "include %s: more than %d files "
+			     "in one profile", l.includes[i], MAX_FILES);
+			src->too_many = true;
+		} else if (depth >= MAX_INCLUDE_DEPTH) {
 			diag(&l, true, l.line, "includes nested deeper than %d",
 			     MAX_INCLUDE_DEPTH);
-		} else if (!loader || loader(ctx, l.includes[i], &canon, &sub, &e)) {
+		} else if (!src->loader ||
+			   src->loader(src->ctx, l.includes[i], &canon, &sub, &e)) {
 			diag(&l, true, l.line, "include %s: %s", l.includes[i],
-			     loader ? e.msg : "includes not allowed here");
+			     src->loader ? e.msg : "includes not allowed here");
 		} else {
 			for (const struct chain *c = up; c; c = c->up)
 				cycle |= !strcmp(c->canon, canon);
@@ -452,8 +552,8 @@ static void parse_layer(struct profile *out, struct profile *acc,
 				     "already being included", l.includes[i]);
 			} else {
 				me.canon = canon;
-				parse_layer(out, acc, l.includes[i], sub, &me,
-					    depth + 1, loader, ctx);
+				parse_layer(out, acc, kind, l.includes[i], sub,
+					    &me, depth + 1, src);
 			}
 		}
 		free(canon);
@@ -469,7 +569,15 @@ static void parse_layer(struct profile *out, struct profile *acc,
 int profile_parse(struct profile *p, const char *path, const char *text,
 		  profile_loader loader, void *ctx, struct err *err)
 {
+	return profile_parse_as(p, PROFILE_USER, path, text, loader, ctx, err);
+}
+
+int profile_parse_as(struct profile *p, enum profile_kind kind,
+		     const char *path, const char *text,
+		     profile_loader loader, void *ctx, struct err *err)
+{
 	struct chain top = { .canon = path };
+	struct source src = { .loader = loader, .ctx = ctx };
 	char *canon = NULL, *dummy = NULL;
 
 	memset(p, 0, sizeof(*p));
@@ -477,7 +585,7 @@ int profile_parse(struct profile *p, const char *path, const char *text,
 	/* the top file's canonical name, so a self-include is a cycle */
 	if (loader && !loader(ctx, path, &canon, &dummy, NULL))
 		top.canon = canon;
-	parse_layer(p, p, path, text, &top, 0, loader, ctx);
+	parse_layer(p, p, kind, path, text, &top, 0, &src);
 	free(canon);
 	free(dummy);
 	if (!p->audit.warn_ratio)
@@ -496,34 +604,64 @@ int profile_parse(struct profile *p, const char *path, const char *text,
 	return 0;
 }
 
+/*
+ * Only regular files: /dev/zero would be read until memory runs out and a
+ * FIFO would hang (hence O_NONBLOCK on open). PROFILE_MAX_SIZE bounds what
+ * a profile or snapshot can be, checked again while reading (files grow).
+ */
 int profile_file_loader(void *ctx, const char *path, char **canon,
 			char **text, struct err *err)
 {
 	char real[PATH_MAX];
-	size_t len = 0, cap = 4096;
+	size_t len = 0;
+	struct stat st;
 	char *buf;
-	FILE *f;
+	int fd;
 
 	(void)ctx;
 	if (!realpath(path, real))
 		return err_set(err, -errno, "%s", strerror(errno));
-	f = fopen(path, "re");
-	if (!f)
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
 		return err_set(err, -errno, "%s", strerror(errno));
-	buf = xrealloc(NULL, cap);
-	for (size_t n; (n = fread(buf + len, 1, cap - len - 1, f)) > 0;) {
-		len += n;
-		if (len + 1 == cap)
-			buf = xrealloc(buf, cap *= 2);
-	}
-	if (ferror(f)) {
+	if (fstat(fd, &st)) {
 		int e = errno;
 
-		fclose(f);
-		free(buf);
-		return err_set(err, -e, "read: %s", strerror(e));
+		close(fd);
+		return err_set(err, -e, "%s", strerror(e));
 	}
-	fclose(f);
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return err_set(err, -EINVAL, "not a regular file");
+	}
+	if (st.st_size > PROFILE_MAX_SIZE) {
+		close(fd);
+		return err_set(err, -EFBIG, "larger than %d bytes",
+			       PROFILE_MAX_SIZE);
+	}
+	buf = xrealloc(NULL, (size_t)st.st_size + 2);
+	for (;;) {
+		/* one byte more than fstat said: notices a file that grew */
+		ssize_t n = read(fd, buf + len, (size_t)st.st_size + 1 - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+
+			close(fd);
+			free(buf);
+			return err_set(err, -e, "read: %s", strerror(e));
+		}
+		len += (size_t)n;
+		if (n == 0 || len > (size_t)st.st_size)
+			break;
+	}
+	close(fd);
+	if (len > (size_t)st.st_size) {
+		free(buf);
+		return err_set(err, -EAGAIN, "changed while being read");
+	}
 	buf[len] = '\0';
 	if (strlen(buf) != len) {
 		free(buf);

@@ -29,6 +29,11 @@ struct audit_cfg {
 	double crit_ratio;
 };
 
+/* connect() latency jumps once a destination's preferred half is full. */
+#define DEFAULT_WARN_RATIO 0.5
+#define DEFAULT_CRIT_RATIO 0.8
+#define AUDIT_CFG_DEFAULT { DEFAULT_WARN_RATIO, DEFAULT_CRIT_RATIO }
+
 struct profile {
 	char *path;
 	char *description;
@@ -45,6 +50,10 @@ struct profile {
 	size_t nerrors;
 	char **files;		/* every file read, for the pointers above */
 	size_t nfiles;
+	/* apply --interface: plan only these interfaces' NIC settings and no
+	 * sysctls (set by the caller after parsing; not owned) */
+	char *const *only_ifs;
+	size_t nonly_ifs;
 };
 
 /*
@@ -57,12 +66,28 @@ typedef int (*profile_loader)(void *ctx, const char *path, char **canon,
 			      char **text, struct err *err);
 
 /*
+ * What the caller reads. Trust comes from the caller, never from the
+ * content: only a snapshot, read from the checked state directory, may
+ * carry [snapshot] metadata and values porttune itself would refuse
+ * (what the kernel had); it has no includes.
+ */
+enum profile_kind { PROFILE_USER, PROFILE_SNAPSHOT };
+
+/* profile_parse for a given kind (profile_parse is PROFILE_USER). */
+int profile_parse_as(struct profile *p, enum profile_kind kind,
+		     const char *path, const char *text,
+		     profile_loader loader, void *ctx, struct err *err);
+
+/*
  * Parse `text` (named `path`) into p. Pure: the only input besides text is
  * what the loader returns for includes. Returns 0, or -EINVAL when the
  * profile is invalid (p->errors lists every problem, err holds the first).
  */
 int profile_parse(struct profile *p, const char *path, const char *text,
 		  profile_loader loader, void *ctx, struct err *err);
+
+/* A profile file (or snapshot), and one profile with its includes. */
+#define PROFILE_MAX_SIZE (1024 * 1024)
 
 /* Read a profile from the file system, resolving includes from disk. */
 int profile_load(struct profile *p, const char *path, struct err *err);

@@ -61,6 +61,47 @@ static int check_value(const struct change *c, struct err *err)
 	return 0;
 }
 
+/*
+ * inih reads lines of at most 198 characters; a longer value (a long
+ * ip_local_reserved_ports list) goes on indented continuation lines, which
+ * the profile reader joins without a separator. Break after a comma if
+ * possible, else between two characters that survive inih's trimming and
+ * cannot start a comment or a section header. 0: no break within width.
+ */
+#define SNAP_LINE_WIDTH 120
+
+static size_t break_at(const char *v, size_t width)
+{
+	size_t j;
+
+	for (j = width; j > 0; j--)
+		if (v[j - 1] == ',' && v[j] && !strchr(" \t;#[", v[j]))
+			return j;
+	for (j = width; j > 0; j--)
+		if (!strchr(" \t", v[j - 1]) && v[j] && !strchr(" \t;#[", v[j]))
+			return j;
+	return 0;
+}
+
+static int value_lines(struct buf *b, const char *key, const char *v,
+		       struct err *err)
+{
+	size_t n;
+
+	bprintf(b, "%s = ", key);
+	while (strlen(v) > SNAP_LINE_WIDTH) {
+		n = break_at(v, SNAP_LINE_WIDTH);
+		if (!n)
+			return err_set(err, -EINVAL, "%s: value '%.40s...' is too "
+				       "long for a snapshot line and has no place "
+				       "to break it", key, v);
+		bprintf(b, "%.*s\n\t", (int)n, v);
+		v += n;
+	}
+	bprintf(b, "%s\n", v);
+	return 0;
+}
+
 /* Metadata is informational: one line, no control characters, bounded. */
 static void meta_line(struct buf *b, const char *key, const char *v)
 {
@@ -72,22 +113,36 @@ static void meta_line(struct buf *b, const char *key, const char *v)
 	bprintf(b, "\n");
 }
 
-int snapshot_render(const struct plan *plan, const struct snap_meta *m,
-		    char **text, struct err *err)
+static void render_head(struct buf *b, const struct snap_meta *m)
 {
-	struct buf b = { 0 };
+	const struct netns_id *ns = &m->ns;
+
+	if (m->id)
+		bprintf(b, "; porttune snapshot %u: values found before they "
+			"were changed.\n; Restore them with: porttune rollback "
+			"%u\n\n[snapshot]\nid = %u\n", m->id, m->id, m->id);
+	else
+		bprintf(b, "; porttune baseline: values found before porttune "
+			"first changed them.\n; Restore them with: porttune "
+			"rollback baseline\n\n[snapshot]\nid = baseline\n");
+	meta_line(b, "created", m->created);
+	meta_line(b, "command", m->command);
+	meta_line(b, "source", m->source);
+	meta_line(b, "host", m->host);
+	meta_line(b, "kernel", m->kernel);
+	bprintf(b, "netns-inode = %llu\nnetns-dev = %llu\n"
+		"netns-initial = %s\n", ns->ino, ns->dev,
+		ns->initial ? "yes" : "no");
+	meta_line(b, "netns-name", ns->name);
+	meta_line(b, "boot-id", ns->boot_id);
+}
+
+static int render_body(struct buf *b, const struct plan *plan,
+		       struct err *err)
+{
 	const char *dev = NULL;
 	bool sysctl_open = false;
 
-	bprintf(&b, "; porttune snapshot %u: values found before they were "
-		"changed.\n; Restore them with: porttune rollback %u\n\n",
-		m->id, m->id);
-	bprintf(&b, "[snapshot]\nid = %u\n", m->id);
-	meta_line(&b, "created", m->created);
-	meta_line(&b, "command", m->command);
-	meta_line(&b, "source", m->source);
-	meta_line(&b, "host", m->host);
-	meta_line(&b, "kernel", m->kernel);
 	for (size_t pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < plan->n; i++) {
 			const struct change *c = &plan->v[i];
@@ -95,23 +150,39 @@ int snapshot_render(const struct plan *plan, const struct snap_meta *m,
 			if (c->status != CS_PENDING ||
 			    (pass == 0) != (c->target == T_SYSCTL))
 				continue;
-			if (check_value(c, err)) {
-				free(b.s);
-				return err->code;
-			}
+			int rc = check_value(c, err);
+
+			if (rc)
+				return rc;
 			if (c->target == T_SYSCTL && !sysctl_open) {
-				bprintf(&b, "\n[sysctl]\n");
+				bprintf(b, "\n[sysctl]\n");
 				sysctl_open = true;
 			} else if (c->target == T_NIC &&
 				   (!dev || strcmp(dev, c->dev))) {
 				/* the exact device, whatever its name holds */
-				bprintf(&b, "\n[nic name=%s]\n", c->dev);
+				bprintf(b, "\n[nic name=%s]\n", c->dev);
 				dev = c->dev;
 			}
-			bprintf(&b, "%s = %s\n", c->key,
-				change_restore_value(c) ? change_restore_value(c)
-							: "");
+			rc = value_lines(b, c->key, change_restore_value(c) ?
+					 change_restore_value(c) : "", err);
+			if (rc)
+				return rc;
 		}
+	}
+	return 0;
+}
+
+int snapshot_render(const struct plan *plan, const struct snap_meta *m,
+		    char **text, struct err *err)
+{
+	struct buf b = { 0 };
+	int rc;
+
+	render_head(&b, m);
+	rc = render_body(&b, plan, err);
+	if (rc) {
+		free(b.s);
+		return rc;
 	}
 	*text = b.s;
 	return 0;
@@ -125,7 +196,8 @@ int snapshot_render(const struct plan *plan, const struct snap_meta *m,
 static int verify(const struct plan *plan, const char *text, struct err *err)
 {
 	struct profile p;
-	int rc = profile_parse(&p, "snapshot", text, NULL, NULL, err);
+	int rc = profile_parse_as(&p, PROFILE_SNAPSHOT, "snapshot", text,
+				  NULL, NULL, err);
 	size_t sy = 0, sec = 0, kv = 0;
 
 	for (size_t i = 0; !rc && i < plan->n; i++) {
@@ -176,110 +248,6 @@ void snapshot_meta_now(struct snap_meta *m, const char *command,
 	}
 }
 
-/* snprintf() for paths: the state dir is bounded, so this never cuts. */
-__attribute__((format(printf, 3, 4)))
-static void pathf(char *buf, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
-}
-
-/* Every path below is the state dir plus a short name: bound it once. */
-static int check_state_dir(const char *dir, struct err *err)
-{
-	if (strlen(dir) > PATH_MAX - 64)
-		return err_set(err, -ENAMETOOLONG, "%.40s...: state directory "
-			       "name too long", dir);
-	return 0;
-}
-
-static int ensure_dir(const char *path, bool tighten, struct err *err)
-{
-	struct stat st;
-
-	if (mkdir(path, 0700) && errno != EEXIST)
-		return err_set(err, -errno, "%s: %s", path, strerror(errno));
-	if (stat(path, &st))
-		return err_set(err, -errno, "%s: %s", path, strerror(errno));
-	if (!S_ISDIR(st.st_mode))
-		return err_set(err, -ENOTDIR, "%s: not a directory", path);
-	/* snapshots hold system state: root only, like /root */
-	if (!tighten)
-		return 0;
-	/* our own directory: never follow a link planted in its place */
-	if (lstat(path, &st) || S_ISLNK(st.st_mode) || st.st_uid != geteuid())
-		return err_set(err, -EPERM, "%s: not a directory owned by "
-			       "this user; refusing to keep snapshots there",
-			       path);
-	if ((st.st_mode & 077) && chmod(path, 0700))
-		return err_set(err, -errno, "%s: chmod: %s", path,
-			       strerror(errno));
-	return 0;
-}
-
-static int snap_dir(const char *state_dir, char *dir, size_t len,
-		    struct err *err)
-{
-	int rc = check_state_dir(state_dir, err);
-
-	if (!rc)
-		rc = ensure_dir(state_dir, false, err);
-
-	if (rc)
-		return rc;
-	pathf(dir, len, "%s/snapshots", state_dir);
-	return ensure_dir(dir, true, err);
-}
-
-static bool parse_id(const char *name, unsigned *id)
-{
-	char *end;
-	unsigned long v = strtoul(name, &end, 10);
-
-	if (end == name || strcmp(end, ".ini") || v == 0 || v > 999999)
-		return false;
-	*id = (unsigned)v;
-	return true;
-}
-
-static int cmp_uint(const void *a, const void *b)
-{
-	unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Ids of the snapshot files present, sorted ascending. */
-static int list_ids(const char *dir, unsigned **ids, size_t *n,
-		    struct err *err)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	unsigned id;
-
-	*ids = NULL;
-	*n = 0;
-	if (!d)
-		return errno == ENOENT ? 0 : err_set(err, -errno, "%s: %s", dir,
-						     strerror(errno));
-	while ((de = readdir(d))) {
-		unsigned *v;
-
-		if (!parse_id(de->d_name, &id))
-			continue;
-		v = realloc(*ids, (*n + 1) * sizeof(*v));
-		if (!v)
-			abort();
-		*ids = v;
-		v[(*n)++] = id;
-	}
-	closedir(d);
-	qsort(*ids, *n, sizeof(**ids), cmp_uint);
-	return 0;
-}
 
 static int write_all(int fd, const char *s, size_t n)
 {
@@ -296,83 +264,83 @@ static int write_all(int fd, const char *s, size_t n)
 	return 0;
 }
 
-static void prune(const char *dir, const unsigned *ids, size_t n)
+/* NAME under snapshots/ replaced atomically: temporary file, fsync, rename.
+ * The caller syncs the directory. */
+static int write_atomic(const struct state *st, const char *name,
+			const char *text, struct err *err)
 {
-	char path[PATH_MAX];
+	char tmp[64];
+	int fd = -1, rc;
 
-	/* n counts the one just written, which is not in ids */
-	for (size_t i = 0; i + SNAPSHOT_KEEP < n + 1 && i < n; i++) {
-		pathf(path, sizeof(path), "%s/%06u.ini", dir, ids[i]);
-		unlink(path);
+	for (unsigned i = 0; fd < 0 && i < 100; i++) {
+		snprintf(tmp, sizeof(tmp), ".tmp-%ld-%u", (long)getpid(), i);
+		fd = openat(st->sfd, tmp, O_WRONLY | O_CREAT | O_EXCL |
+			    O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0 && errno != EEXIST)
+			break;
 	}
-}
-
-int snapshot_write(const char *state_dir, const struct plan *plan,
-		   struct snap_meta *m, char *path, size_t pathlen,
-		   struct err *err)
-{
-	char dir[PATH_MAX], tmp[PATH_MAX];
-	char *text = NULL;
-	unsigned *ids;
-	size_t n;
-	int fd, rc, dfd;
-
-	rc = snap_dir(state_dir, dir, sizeof(dir), err);
-	if (!rc)
-		rc = list_ids(dir, &ids, &n, err);
-	if (rc)
-		return rc;
-	m->id = n ? ids[n - 1] + 1 : 1;
-	rc = snapshot_render(plan, m, &text, err);
-	if (!rc)
-		rc = verify(plan, text, err);
-	if (rc)
-		goto out;
-	pathf(tmp, sizeof(tmp), "%s/.tmp-XXXXXX", dir);
-	fd = mkstemp(tmp);	/* mode 0600 */
-	if (fd < 0) {
-		rc = err_set(err, -errno, "%s: %s", dir, strerror(errno));
-		goto out;
-	}
+	if (fd < 0)
+		return err_set(err, -errno, "%s/snapshots: %s", st->path,
+			       strerror(errno));
 	rc = write_all(fd, text, strlen(text));
 	if (!rc && fsync(fd))
 		rc = -errno;
 	if (close(fd) && !rc)
 		rc = -errno;
-	pathf(path, pathlen, "%s/%06u.ini", dir, m->id);
-	if (!rc && rename(tmp, path))
+	if (!rc && renameat(st->sfd, tmp, st->sfd, name))
 		rc = -errno;
 	if (rc) {
-		unlink(tmp);
-		err_set(err, rc, "%s: writing snapshot: %s", path, strerror(-rc));
-		goto out;
+		unlinkat(st->sfd, tmp, 0);
+		return err_set(err, rc, "%s/snapshots/%s: writing snapshot: %s",
+			       st->path, name, strerror(-rc));
 	}
-	/* the rename is durable only once the directory is synced */
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0 || fsync(dfd))
-		rc = err_set(err, -errno, "%s: fsync: %s", dir, strerror(errno));
-	if (dfd >= 0)
-		close(dfd);
-	if (!rc)
-		prune(dir, ids, n);
-out:
-	free(text);
-	free(ids);
-	return rc;
+	return 0;
 }
 
-static void fill_info(struct snap_info *si, const char *path, unsigned id)
+/* A command a snapshot can record (what an apply or rollback saved). */
+static bool known_command(const char *cmd)
+{
+	static const char *const cmds[] = { "apply", "rollback" };
+
+	for (size_t i = 0; cmd && i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!strcmp(cmd, cmds[i]))
+			return true;
+	return false;
+}
+
+bool snapshot_complete(const struct profile *p, unsigned id)
+{
+	const char *v = profile_meta(p, "id");
+	size_t n = p->nsysctl;
+	char *end;
+
+	for (size_t i = 0; i < p->nnic; i++)
+		n += p->nic[i].nkv;
+	return !p->nerrors && v && strtoul(v, &end, 10) == id && !*end &&
+	       known_command(profile_meta(p, "command")) && n;
+}
+
+int snapshot_parse(const char *text, unsigned id, struct snap_info *si)
 {
 	struct profile p;
 	const char *v;
+	bool ok;
 
 	memset(si, 0, sizeof(*si));
 	si->meta.id = id;
-	snprintf(si->path, sizeof(si->path), "%s", path);
-	if (profile_load(&p, path, NULL)) {
+	/* no loader: a snapshot includes nothing */
+	profile_parse_as(&p, PROFILE_SNAPSHOT, "snapshot", text, NULL, NULL,
+			 NULL);
+	si->nsettings = p.nsysctl;
+	for (size_t i = 0; i < p.nnic; i++)
+		si->nsettings += p.nic[i].nkv;
+	/* Cut short (empty, only the header, only metadata) is damaged too:
+	 * every snapshot written holds at least one setting. */
+	ok = snapshot_complete(&p, id);
+	if (!ok) {
 		snprintf(si->meta.command, sizeof(si->meta.command), "damaged");
 		profile_free(&p);
-		return;
+		return -EINVAL;
 	}
 #define META(field, key) \
 	if ((v = profile_meta(&p, key))) \
@@ -383,105 +351,310 @@ static void fill_info(struct snap_info *si, const char *path, unsigned id)
 	META(host, "host");
 	META(kernel, "kernel");
 #undef META
-	si->nsettings = p.nsysctl;
-	for (size_t i = 0; i < p.nnic; i++)
-		si->nsettings += p.nic[i].nkv;
 	profile_free(&p);
-}
-
-int snapshot_list(const char *state_dir, struct snap_info **v, size_t *n,
-		  struct err *err)
-{
-	char dir[PATH_MAX], path[PATH_MAX];
-	unsigned *ids;
-	int rc;
-
-	rc = check_state_dir(state_dir, err);
-	if (rc)
-		return rc;
-	pathf(dir, sizeof(dir), "%s/snapshots", state_dir);
-	rc = list_ids(dir, &ids, n, err);
-	if (rc)
-		return rc;
-	*v = calloc(*n + 1, sizeof(**v));
-	if (!*v)
-		abort();
-	for (size_t i = 0; i < *n; i++) {
-		pathf(path, sizeof(path), "%s/%06u.ini", dir, ids[i]);
-		fill_info(&(*v)[i], path, ids[i]);
-	}
-	free(ids);
 	return 0;
 }
 
-int snapshot_find(const char *state_dir, const char *which, char *path,
-		  size_t pathlen, struct err *err)
+static int sync_dir(const struct state *st, struct err *err)
 {
-	struct snap_info *v;
-	size_t n;
-	unsigned id = 0;
+	/* a rename or unlink is durable only once the directory is synced */
+	if (fsync(st->sfd))
+		return err_set(err, -errno, "%s/snapshots: fsync: %s",
+			       st->path, strerror(errno));
+	return 0;
+}
+
+/* Does the baseline already hold the original of this change? */
+static bool in_baseline(const struct profile *bp, const struct change *c)
+{
+	if (c->target == T_SYSCTL) {
+		for (size_t i = 0; i < bp->nsysctl; i++)
+			if (!strcmp(bp->sysctl[i].key, c->key))
+				return true;
+		return false;
+	}
+	for (size_t i = 0; i < bp->nnic; i++) {
+		const struct nic_section *s = &bp->nic[i];
+
+		if (strncmp(s->match, "name=", 5) || strcmp(s->match + 5, c->dev))
+			continue;
+		for (size_t k = 0; k < s->nkv; k++)
+			if (!strcmp(s->kv[k].key, c->key))
+				return true;
+	}
+	return false;
+}
+
+/*
+ * The baseline keeps, for each setting, the value before porttune first
+ * changed it in this namespace: an append-only record that pruning never
+ * touches. One file per namespace: the host's, or one by inode (a stale
+ * one from an earlier boot is replaced, its namespace is gone).
+ */
+static int update_baseline(const struct state *st, const struct plan *plan,
+			   const struct snap_meta *m, struct err *err)
+{
+	struct snap_meta bm = *m;
+	struct profile bp = { 0 };
+	struct plan f = *plan;
+	struct buf b = { 0 };
+	char *old = NULL, *fresh = NULL, name[64];
+	size_t add = 0;
 	int rc;
-	char *end;
 
-	if (strcmp(which, "latest")) {
-		unsigned long want = strtoul(which, &end, 10);
-
-		if (end == which || *end || !want)
-			return err_set(err, -EINVAL, "%s: not a snapshot id "
-				       "(a number, or latest)", which);
-		id = (unsigned)want;
+	snapshot_baseline_name(&st->ns, name, sizeof(name));
+	rc = state_read(st, name, &old, err);
+	if (rc && rc != -ENOENT)
+		return err_prefix(err, "baseline");
+	if (old && (profile_parse_as(&bp, PROFILE_SNAPSHOT, name, old, NULL,
+				     NULL, err) ||
+		    !snapshot_meta_from(&bp, &bm) || !netns_same(&bm.ns, &st->ns))) {
+		rc = bp.nerrors ? err_prefix(err, "%s/snapshots/%s: baseline "
+					     "damaged; move it away to go on",
+					     st->path, name) : 0;
+		free(old);
+		old = NULL;
+		if (rc)
+			goto out;
 	}
-	rc = snapshot_list(state_dir, &v, &n, err);
+	f.v = calloc(plan->n + 1, sizeof(*f.v));
+	if (!f.v)
+		abort();
+	for (size_t i = 0; i < plan->n; i++) {
+		f.v[i] = plan->v[i];
+		if (f.v[i].status == CS_PENDING && old && in_baseline(&bp, &f.v[i]))
+			f.v[i].status = CS_SAME;
+		add += f.v[i].status == CS_PENDING;
+	}
+	if (!add)
+		goto out;
+	bm = *m;
+	bm.id = 0;
+	snprintf(bm.command, sizeof(bm.command), "baseline");
+	rc = snapshot_render(&f, &bm, &fresh, err);
+	if (!rc)
+		rc = verify(&f, fresh, err);
 	if (rc)
-		return rc;
-	if (id)
-		rc = err_set(err, -ENOENT, "snapshot %u: no such snapshot in "
-			     "%s/snapshots", id, state_dir);
-	else
-		rc = err_set(err, -ENOENT, "%s/snapshots: no snapshot of an "
-			     "apply to roll back", state_dir);
-	for (size_t i = n; i-- > 0;) {
-		bool hit = id ? v[i].meta.id == id
-			      : !strcmp(v[i].meta.command, "apply");
-
-		/* never roll back past a snapshot nobody can read */
-		if (!id && !strcmp(v[i].meta.command, "damaged")) {
-			rc = err_set(err, -EINVAL, "snapshot %u is damaged "
-				     "(porttune snapshots show %u); name the "
-				     "snapshot to roll back", v[i].meta.id,
-				     v[i].meta.id);
-			break;
-		}
-		if (hit) {
-			snprintf(path, pathlen, "%s", v[i].path);
-			rc = 0;
-			break;
-		}
+		goto out;
+	/* what was recorded stays as written; new settings go below */
+	if (old) {
+		bprintf(&b, "%s", old);
+		render_body(&b, &f, err);
 	}
-	free(v);
+	rc = write_atomic(st, name, old ? b.s : fresh, err);
+out:
+	free(f.v);
+	free(b.s);
+	free(fresh);
+	free(old);
+	profile_free(&bp);
 	return rc;
 }
 
-int state_lock(const char *state_dir, int *fd, struct err *err)
+static bool parse_gen(const char *name, const char *suffix, unsigned *id)
 {
-	char path[PATH_MAX];
-	int rc = check_state_dir(state_dir, err);
+	char *end, canon[32];
+	unsigned long v;
 
-	if (!rc)
-		rc = ensure_dir(state_dir, false, err);
+	if (name[0] < '0' || name[0] > '9')
+		return false;
+
+	v = strtoul(name, &end, 10);
+	if (strcmp(end, suffix) || v == 0 || v > SNAPSHOT_ID_MAX)
+		return false;
+	/* one file per id: 0000007.ini is not snapshot 7 */
+	snprintf(canon, sizeof(canon), "%06lu%s", v, suffix);
+	if (strcmp(canon, name))
+		return false;
+	*id = (unsigned)v;
+	return true;
+}
+
+static int cmp_uint(const void *a, const void *b)
+{
+	unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int snapshot_ids(const struct state *st, struct snap_ids *ids,
+		 struct err *err)
+{
+	/* a new open file description: a dup() would share the offset the
+	 * last walk left at the end */
+	int fd = st->sfd < 0 ? -1 : openat(st->sfd, ".", O_RDONLY |
+					   O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
+	struct dirent *de;
+	unsigned id;
+
+	memset(ids, 0, sizeof(*ids));
+	if (st->sfd < 0)
+		return 0;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return err_set(err, -errno, "%s/snapshots: %s", st->path,
+			       strerror(errno));
+	}
+	while ((de = readdir(d))) {
+		bool gen = parse_gen(de->d_name, ".ini", &id);
+		size_t len = strlen(de->d_name);
+		int rc;
+
+		/* everything porttune would read: a planted file stops all */
+		if (de->d_name[0] != '.' &&
+		    (rc = state_check_entry(st, dirfd(d), de->d_name, err))) {
+			closedir(d);
+			snapshot_ids_free(ids);
+			return rc;
+		}
+		if (!strncmp(de->d_name, "baseline-", 9) && len > 13 &&
+		    !strcmp(de->d_name + len - 4, ".ini")) {
+			ids->base = realloc(ids->base, (ids->nbase + 1) *
+					    sizeof(*ids->base));
+			if (!ids->base || !(ids->base[ids->nbase++] =
+					    strdup(de->d_name)))
+				abort();
+			continue;
+		}
+		unsigned **v = gen ? &ids->gen : &ids->pending;
+		size_t *n = gen ? &ids->ngen : &ids->npending;
+
+		if (!gen && !parse_gen(de->d_name, ".pending", &id))
+			continue;
+		*v = realloc(*v, (*n + 1) * sizeof(**v));
+		if (!*v)
+			abort();
+		(*v)[(*n)++] = id;
+	}
+	closedir(d);
+	/* the arrays are NULL when empty, which qsort() must not be given */
+	if (ids->ngen)
+		qsort(ids->gen, ids->ngen, sizeof(*ids->gen), cmp_uint);
+	if (ids->npending)
+		qsort(ids->pending, ids->npending, sizeof(*ids->pending),
+		      cmp_uint);
+	return 0;
+}
+
+bool snapshot_ids_pending(const struct snap_ids *ids, unsigned id)
+{
+	return ids->npending && bsearch(&id, ids->pending, ids->npending,
+					sizeof(id), cmp_uint) != NULL;
+}
+
+void snapshot_ids_free(struct snap_ids *ids)
+{
+	free(ids->gen);
+	free(ids->pending);
+	for (size_t i = 0; i < ids->nbase; i++)
+		free(ids->base[i]);
+	free(ids->base);
+}
+
+/* Keep SNAPSHOT_KEEP generations; an interrupted one stays until undone. */
+static void prune(const struct state *st, const struct snap_ids *ids)
+{
+	char name[32];
+
+	/* ngen counts the one just written, which is not in ids */
+	for (size_t i = 0; i + SNAPSHOT_KEEP < ids->ngen + 1 && i < ids->ngen;
+	     i++) {
+		if (snapshot_ids_pending(ids, ids->gen[i]))
+			continue;
+		snprintf(name, sizeof(name), "%06u.ini", ids->gen[i]);
+		unlinkat(st->sfd, name, 0);
+	}
+}
+
+int snapshot_write(const struct state *st, const struct plan *plan,
+		   struct snap_meta *m, char *path, size_t pathlen,
+		   struct err *err)
+{
+	struct snap_ids ids;
+	char name[32], *text = NULL;
+	int fd, rc;
+
+	m->ns = st->ns;
+	rc = snapshot_ids(st, &ids, err);
 	if (rc)
 		return rc;
-	pathf(path, sizeof(path), "%s/lock", state_dir);
-	*fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (*fd < 0)
-		return err_set(err, -errno, "%s: %s", path, strerror(errno));
-	if (flock(*fd, LOCK_EX | LOCK_NB)) {
-		rc = errno == EWOULDBLOCK
-			? err_set(err, -EBUSY, "%s: another apply or rollback "
-				  "is running", path)
-			: err_set(err, -errno, "%s: %s", path, strerror(errno));
-		close(*fd);
-		*fd = -1;
+	if (ids.ngen && ids.gen[ids.ngen - 1] >= SNAPSHOT_ID_MAX) {
+		rc = err_set(err, -EOVERFLOW, "%s/snapshots: snapshot id %u is "
+			     "the last one; move the snapshots away", st->path,
+			     ids.gen[ids.ngen - 1]);
+		snapshot_ids_free(&ids);
+		return rc;
 	}
+	m->id = ids.ngen ? ids.gen[ids.ngen - 1] + 1 : 1;
+	rc = snapshot_render(plan, m, &text, err);
+	if (!rc)
+		rc = verify(plan, text, err);
+	if (!rc)
+		rc = update_baseline(st, plan, m, err);
+	snprintf(name, sizeof(name), "%06u.ini", m->id);
+	snprintf(path, pathlen, "%s/snapshots/%s", st->path, name);
+	if (!rc)
+		rc = write_atomic(st, name, text, err);
+	if (rc)
+		goto out;
+	/* in progress until snapshot_done(): a kill leaves the mark */
+	snprintf(name, sizeof(name), "%06u.pending", m->id);
+	fd = openat(st->sfd, name, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+		    0600);
+	if (fd < 0)
+		rc = err_set(err, -errno, "%s/snapshots/%s: %s", st->path, name,
+			     strerror(errno));
+	else
+		close(fd);
+	if (!rc)
+		rc = sync_dir(st, err);
+	if (!rc)
+		prune(st, &ids);
+out:
+	free(text);
+	snapshot_ids_free(&ids);
 	return rc;
+}
+
+int snapshot_done(const struct state *st, unsigned id, struct err *err)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), "%06u.pending", id);
+	if (unlinkat(st->sfd, name, 0) && errno != ENOENT)
+		return err_set(err, -errno, "%s/snapshots/%s: %s", st->path,
+			       name, strerror(errno));
+	return sync_dir(st, err);
+}
+
+void snapshot_clean(const struct state *st)
+{
+	struct snap_ids ids;
+	char name[32];
+
+	state_clean_tmp(st);
+	if (snapshot_ids(st, &ids, NULL))
+		return;
+	/* a mark whose snapshot is gone (killed while discarding it) */
+	for (size_t i = 0; i < ids.npending; i++) {
+		unsigned id = ids.pending[i];
+
+		if (ids.ngen && bsearch(&id, ids.gen, ids.ngen, sizeof(id),
+					cmp_uint))
+			continue;
+		snprintf(name, sizeof(name), "%06u.pending", id);
+		unlinkat(st->sfd, name, 0);
+	}
+	snapshot_ids_free(&ids);
+}
+
+void snapshot_discard(const struct state *st, unsigned id)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), "%06u.ini", id);
+	unlinkat(st->sfd, name, 0);
+	snapshot_done(st, id, NULL);
 }

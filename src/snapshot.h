@@ -3,26 +3,38 @@
 #define PORTTUNE_SNAPSHOT_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "err.h"
+#include "netns.h"
 #include "plan.h"
+#include "profile.h"
+#include "statedir.h"
 
 #define SNAPSHOT_KEEP 50	/* generations kept; older ones are pruned */
+#define SNAPSHOT_ID_MAX 999999999u	/* file names "%06u.ini" up to 9 digits */
 
 struct snap_meta {
-	unsigned id;
+	unsigned id;		/* 0: a baseline */
 	char created[32];	/* UTC, ISO 8601 */
-	char command[16];	/* apply | rollback */
+	char command[16];	/* apply | rollback | baseline */
 	char source[512];	/* the profile or snapshot that was applied */
 	char host[256];
 	char kernel[128];
+	struct netns_id ns;	/* where it was taken (set by snapshot_write) */
 };
 
 struct snap_info {
 	struct snap_meta meta;
 	size_t nsettings;
-	char path[PATH_MAX];
+	bool baseline;		/* the values before porttune's first change */
+	bool interrupted;	/* its apply or rollback never completed */
+	bool running;		/* ... because it is running right now */
+	bool damaged;		/* unreadable: listed, never skipped over */
+	bool here;		/* taken in the namespace we run in */
+	char name[64];		/* file name under snapshots/ */
+	char path[PATH_MAX];	/* DIR/snapshots/NAME, for messages */
 };
 
 /*
@@ -36,20 +48,84 @@ int snapshot_render(const struct plan *plan, const struct snap_meta *m,
 void snapshot_meta_now(struct snap_meta *m, const char *command,
 		       const char *source);
 
-/* Write atomically into DIR/snapshots as the next generation; m->id set. */
-int snapshot_write(const char *state_dir, const struct plan *plan,
+/*
+ * Under the lock, before the first change: add what the plan changes for
+ * the first time to this namespace's baseline, then write the snapshot as
+ * the next generation (m->id, m->ns set), marked in progress until
+ * snapshot_done(). Everything is atomic and relative to st's descriptors.
+ */
+int snapshot_write(const struct state *st, const struct plan *plan,
 		   struct snap_meta *m, char *path, size_t pathlen,
 		   struct err *err);
 
-/* All snapshots, oldest first. */
-int snapshot_list(const char *state_dir, struct snap_info **v, size_t *n,
+/*
+ * What `snapshots list` shows of one snapshot file's text (id from its
+ * name): metadata and the number of settings. Pure. -EINVAL and command
+ * "damaged" unless it is complete: [snapshot] with this id and a known
+ * command, no error, at least one setting.
+ */
+int snapshot_parse(const char *text, unsigned id, struct snap_info *si);
+/* The parsed snapshot `id` is whole: its id, a known command, a setting. */
+bool snapshot_complete(const struct profile *p, unsigned id);
+
+/* The transaction of snapshot `id` completed: drop its in-progress mark. */
+int snapshot_done(const struct state *st, unsigned id, struct err *err);
+
+/*
+ * Interrupted snapshot `id` is dealt with (rolled back, or accepted by the
+ * operator): drop its mark and those of later ones of its namespace.
+ */
+int snapshot_ack(const struct state *st, unsigned id, struct err *err);
+
+/* Under the lock: remove temporary files and marks left by dead writers. */
+void snapshot_clean(const struct state *st);
+
+/* Everything it did was reverted: remove the snapshot altogether. */
+void snapshot_discard(const struct state *st, unsigned id);
+
+/*
+ * Every snapshot (baselines first, then generations oldest first), with
+ * `here` telling the current namespace's. A missing directory is empty.
+ */
+int snapshot_list(const struct state *st, struct snap_info **v, size_t *n,
 		  struct err *err);
 
-/* "latest" (the newest written by apply) or an id -> file path. */
-int snapshot_find(const char *state_dir, const char *which, char *path,
-		  size_t pathlen, struct err *err);
+/* The oldest interrupted snapshot of this namespace, 0 if none. */
+unsigned snapshot_interrupted(const struct snap_info *v, size_t n);
 
-/* One apply or rollback at a time: an flock on DIR/lock. */
-int state_lock(const char *state_dir, int *fd, struct err *err);
+/* The same from the directory, reading only the marked snapshots. */
+int snapshot_check_interrupted(const struct state *st, unsigned *id,
+			       struct err *err);
+
+/*
+ * "latest" (this namespace's oldest interrupted snapshot, else its newest
+ * written by apply), "baseline" (this namespace's) or an id (any
+ * namespace: the caller decides) -> *si.
+ */
+int snapshot_find(const struct state *st, const char *which,
+		  struct snap_info *si, struct err *err);
+
+/* Read a found snapshot as a snapshot (trusted: it comes from st). */
+int snapshot_load(const struct state *st, const struct snap_info *si,
+		  struct profile *p, struct err *err);
+
+/* Shared by snapshot.c and snapshot_list.c. */
+struct snap_ids {
+	unsigned *gen;		/* NNNNNN.ini, ascending */
+	size_t ngen;
+	unsigned *pending;	/* NNNNNN.pending: in progress or interrupted */
+	size_t npending;
+	char **base;		/* baseline-*.ini */
+	size_t nbase;
+};
+
+int snapshot_ids(const struct state *st, struct snap_ids *ids,
+		 struct err *err);
+bool snapshot_ids_pending(const struct snap_ids *ids, unsigned id);
+void snapshot_ids_free(struct snap_ids *ids);
+/* The file holding ns's baseline: baseline-host.ini or baseline-INO.ini. */
+void snapshot_baseline_name(const struct netns_id *ns, char *buf, size_t len);
+/* [snapshot] metadata -> m; false when it records no namespace. */
+bool snapshot_meta_from(const struct profile *p, struct snap_meta *m);
 
 #endif

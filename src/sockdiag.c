@@ -208,6 +208,7 @@ int sd_result_init(struct sd_result *res, const struct sd_request *req)
 	res->port_lo = req->port_lo;
 	res->port_hi = req->port_hi;
 	res->recent_ms = req->recent_ms;
+	res->tw_aged_ms = req->tw_aged_ms;
 	res->range_size = req->port_hi >= req->port_lo ? req->port_hi - req->port_lo + 1u : 0;
 	p->words = (res->range_size + 63) / 64 + 1;
 	p->flags = req->flags;
@@ -308,6 +309,8 @@ static int attribute(struct sd_result *res, const struct sd_sock *s, bool eph, u
 				pr->ports += r == 1;
 				res->proc_ports_partial |= r < 0;
 			}
+		} else if (s->inode) {
+			res->proc_unreadable++;
 		} else {
 			res->proc_unattributed++;
 		}
@@ -354,8 +357,11 @@ static int feed(struct sd_result *res, const struct sd_sock *in)
 	*(s.family == AF_INET ? &res->tcp4 : &res->tcp6) += 1;
 	if (st == SD_LISTEN || st == SD_CLOSE || st == SD_BOUND_INACTIVE) {
 		/* connect() skips a port any socket listens on or bind()-ed, on any address */
-		if (s.sport)
+		if (s.sport) {
 			portset_add(&res->bound, s.sport);
+			if (st == SD_LISTEN)
+				portset_add(&res->listening, s.sport);
+		}
 		if (in_range)
 			*(st == SD_LISTEN ? &res->listen_in_range : &res->bound_only_in_range) += 1;
 	} else if (!in_range) {
@@ -384,6 +390,10 @@ static int feed(struct sd_result *res, const struct sd_sock *in)
 			d->tw_recent++;
 			res->tw_recent++;
 		}
+		/* age = TCP_TIMEWAIT_LEN - time left on the timer */
+		if (st == SD_TIME_WAIT && res->tw_aged_ms &&
+		    (uint64_t)s.expires + res->tw_aged_ms < TIMEWAIT_MS)
+			d->tw_aged++;
 		if (count_local(res, &s, off) < 0)
 			return -ENOMEM;
 	}
@@ -403,9 +413,16 @@ void sd_finish(struct sd_result *res)
 	const struct portset *rsv = &res->priv->reserved;
 
 	/* A reserved port that is also bound is subtracted once, as reserved. */
-	res->bound_in_range = 0;
-	for (unsigned port = res->port_lo; res->range_size && port <= res->port_hi; port++)
-		res->bound_in_range += portset_has(&res->bound, port) && !portset_has(rsv, port);
+	res->bound_in_range = res->held_by_listeners = res->held_by_bound = 0;
+	for (unsigned port = res->port_lo; res->range_size && port <= res->port_hi; port++) {
+		if (!portset_has(&res->bound, port) || portset_has(rsv, port))
+			continue;
+		res->bound_in_range++;
+		if (portset_has(&res->listening, port))
+			res->held_by_listeners++;
+		else
+			res->held_by_bound++;
+	}
 	res->p_eff = res->range_size > res->reserved_in_range + res->bound_in_range
 			     ? res->range_size - res->reserved_in_range - res->bound_in_range : 0;
 }
@@ -473,10 +490,12 @@ size_t sd_top_cgroups(const struct sd_result *res, const struct sd_cgroup **out,
 		   cmp_cgroup);
 }
 
-static void parse_msg(const struct nlmsghdr *h, uint8_t proto, bool want_cg, struct sd_sock *s)
+int sd_parse_msg(const struct nlmsghdr *h, uint8_t proto, bool want_cg, struct sd_sock *s)
 {
 	const struct inet_diag_msg *m = NLMSG_DATA(h);
 
+	if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*m)))
+		return -EBADMSG;
 	s->family = m->idiag_family;
 	s->proto = proto;
 	s->state = m->idiag_state;
@@ -493,13 +512,26 @@ static void parse_msg(const struct nlmsghdr *h, uint8_t proto, bool want_cg, str
 	s->cgroup = 0;
 	if (want_cg) {
 		/* Sent unasked with every full socket (5.8+); absent on TIME_WAIT. */
-		const struct rtattr *a = (const void *)((const char *)m + NLMSG_ALIGN(sizeof(*m)));
-		unsigned int len = h->nlmsg_len - NLMSG_LENGTH(sizeof(*m));
+		const char *p = (const char *)m + NLMSG_ALIGN(sizeof(*m));
+		size_t left = h->nlmsg_len - NLMSG_LENGTH(sizeof(*m));
 
-		for (; RTA_OK(a, len); a = RTA_NEXT(a, len))
+		/* Not RTA_NEXT(): over an unaligned last attribute its unsigned
+		 * length wraps and the walk reads past the message. */
+		while (left >= sizeof(struct rtattr)) {
+			const struct rtattr *a = (const void *)p;
+			size_t step = RTA_ALIGN((size_t)a->rta_len);
+
+			if (a->rta_len < sizeof(*a) || a->rta_len > left)
+				break;
 			if (a->rta_type == INET_DIAG_CGROUP_ID && RTA_PAYLOAD(a) >= 8)
 				memcpy(&s->cgroup, RTA_DATA(a), 8);
+			if (step >= left)
+				break;
+			p += step;
+			left -= step;
+		}
 	}
+	return 0;
 }
 
 struct dump_ctx {
@@ -515,9 +547,8 @@ static int on_sock(const struct nlmsghdr *h, void *data, struct err *e)
 	int ret;
 
 	if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
-	    h->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg)))
+	    sd_parse_msg(h, c->proto, c->res->priv->flags & SD_CGROUPS, &s) < 0)
 		return 0;
-	parse_msg(h, c->proto, c->res->priv->flags & SD_CGROUPS, &s);
 	ret = sd_feed(c->res, &s);
 	return ret < 0 ? err_set(e, ret, "sock_diag: out of memory") : 0;
 }

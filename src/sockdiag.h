@@ -51,6 +51,9 @@ struct sd_request {
 	 * timer started at TCP_TIMEWAIT_LEN (60 s), so this is the active-close
 	 * rate per destination from a single dump. 0: off. */
 	uint32_t recent_ms;
+	/* Count TIME_WAIT sockets older than this many ms (tcp_tw_reuse_delay):
+	 * connect() may take them over where reuse applies. 0: off. */
+	uint32_t tw_aged_ms;
 };
 
 /* One socket as the dump reports it (input of sd_feed). */
@@ -74,6 +77,7 @@ struct sd_dest {
 	uint32_t used;			/* sockets holding an ephemeral port */
 	uint32_t state[SD_NSTATES];	/* ... by TCP state */
 	uint32_t tw_recent;		/* TIME_WAIT entered within recent_ms */
+	uint32_t tw_aged;		/* TIME_WAIT older than tw_aged_ms */
 };
 
 /* Ports taken per local address: what bind(ip, 0) and UDP autobind need. */
@@ -117,15 +121,19 @@ struct sd_result {
 	uint32_t tcp_on_bound_port;	/* connected on a listening/bound port (accepted) */
 	uint32_t udp_ephemeral;
 	uint32_t recent_ms;		/* window of sd_dest.tw_recent */
+	uint32_t tw_aged_ms;		/* threshold of sd_dest.tw_aged */
 	uint32_t tw_recent;		/* all destinations */
 
-	/* Capacity of one destination: P_eff = range - reserved - bound. */
+	/* Capacity of one destination: P_eff = range - reserved - held, where
+	 * held = ports of listening sockets + ports of bound-only sockets. */
 	uint16_t port_lo, port_hi;
 	uint32_t range_size, reserved_in_range, bound_in_range, p_eff;
+	uint32_t held_by_listeners, held_by_bound;	/* bound_in_range, split */
 	uint32_t listen_in_range, bound_only_in_range;	/* sockets, not ports */
 	bool bound_visible;	/* bound-only sockets were asked for and the kernel
 				   can show them (6.8+); else only LISTEN counts */
 	struct portset bound;	/* TCP ports of listening/bound-only sockets */
+	struct portset listening;	/* ... of listening ones only */
 
 	struct sd_dest *dest;
 	size_t ndest;
@@ -133,7 +141,8 @@ struct sd_result {
 	size_t nlocal;
 	struct sd_proc *proc;		/* SD_PROCS */
 	size_t nproc;
-	uint32_t proc_unattributed;	/* sockets with no owning process */
+	uint32_t proc_unattributed;	/* sockets with no owning process (inode 0) */
+	uint32_t proc_unreadable;	/* owned, but by no process we could read */
 	bool proc_ports_partial;	/* some processes' port sets not tracked */
 	struct sd_cgroup *cgroup;	/* SD_CGROUPS */
 	size_t ncgroup;
@@ -154,6 +163,14 @@ void sd_result_free(struct sd_result *res);
 int sd_result_init(struct sd_result *res, const struct sd_request *req);	/* free even on error */
 int sd_feed(struct sd_result *res, const struct sd_sock *s);
 void sd_finish(struct sd_result *res);
+
+/*
+ * One SOCK_DIAG_BY_FAMILY message (an inet_diag_msg and its attributes) into
+ * s; want_cg reads INET_DIAG_CGROUP_ID. -EBADMSG if the message is too short.
+ * Pure, for the fuzzer; h->nlmsg_len must lie within the buffer.
+ */
+struct nlmsghdr;
+int sd_parse_msg(const struct nlmsghdr *h, uint8_t proto, bool want_cg, struct sd_sock *s);
 
 /* The n busiest entries, sorted (most used first), as pointers into res. */
 size_t sd_top_dests(const struct sd_result *res, const struct sd_dest **out, size_t n);

@@ -280,6 +280,19 @@ int sysctl_check(const char *key, const char *value, char *norm, size_t normlen,
 	return 0;
 }
 
+/*
+ * Some net. keys stay host-wide: the kernel shows them read-only inside a
+ * child network namespace (net.core.wmem_max is one, writable in the
+ * initial one). /proc/1/ns/net, the obvious test, is unreadable in some
+ * sandboxes.
+ */
+static bool in_child_netns(void)
+{
+	struct stat st;
+
+	return !stat(PROC_SYS "net/core/wmem_max", &st) && !(st.st_mode & 0222);
+}
+
 static int key_path(const char *key, char *path, size_t len)
 {
 	size_t o = strlen(PROC_SYS);
@@ -403,6 +416,9 @@ int sysctl_probe(const char *key, struct err *err)
 		return err_set(err, -EISDIR, "%s: is a directory, not a setting",
 			       key);
 	if (!(st.st_mode & 0222))
-		return err_set(err, -EACCES, "%s: read-only in this kernel", key);
+		return err_set(err, -EACCES, !strncmp(key, "net.", 4) &&
+			       in_child_netns() ? "%s: a host-wide setting, "
+			       "read-only in this network namespace"
+			       : "%s: read-only in this kernel", key);
 	return 0;
 }

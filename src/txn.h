@@ -8,6 +8,8 @@
 #include "plan.h"
 #include "profile.h"
 #include "snapshot.h"
+#include "sysctld.h"
+#include "statedir.h"
 
 /* apply and rollback are the same transaction over a different profile. */
 struct txn {
@@ -19,7 +21,16 @@ struct txn {
 	const char *command;	/* "apply" or "rollback", recorded in snapshots */
 	bool dry_run;
 	bool strict;		/* unsupported settings count as failures */
+	char *const *ifaces;	/* apply --interface: only these, no sysctls */
+	size_t nifaces;
+	const char *root;	/* --root, for the boot-time conflict check */
+	bool boot_check;	/* apply: name sysctl.d files undoing the profile */
+	unsigned confirm_secs;	/* apply --confirm: revert unless confirmed */
 	/* out */
+	struct state st;	/* the state directory, open while t lives */
+	struct snap_info target;/* rollback: the snapshot restored */
+	unsigned interrupted;	/* an interrupted snapshot of this netns */
+	bool foreign;		/* rollback refused: another namespace's */
 	struct profile prof;
 	struct plan plan;
 	bool loaded;		/* prof is valid */
@@ -30,12 +41,14 @@ struct txn {
 	char source[PATH_MAX];	/* the snapshot rollback applies */
 	bool failed;		/* a change failed (and what was done reverted) */
 	bool revert_failed;	/* ... and the revert did not fully work */
+	struct boot_conflicts conflicts;
+	long long confirm_deadline;	/* epoch seconds; 0: nothing pending */
 };
 
 enum txn_stage { TXN_OK, TXN_BAD_INPUT, TXN_FAILED };
 
 /*
- * lock -> load profile -> plan -> [dry run stops here] -> snapshot ->
+ * open state -> lock -> [refuse over an interrupted apply] -> load profile -> plan -> [dry run stops here] -> snapshot ->
  * apply -> verify, reverting on failure. Returns the stage reached and
  * fills err for anything but TXN_OK.
  */

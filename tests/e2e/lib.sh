@@ -6,11 +6,25 @@ e2e_setup() {
 	WORK=$(mktemp -d /tmp/porttune-e2e.XXXXXX)
 	STATE=$WORK/state
 	BG_PIDS=""
-	trap 'for p in $BG_PIDS; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"' EXIT
+	NETNS_ADDED=""
+	trap 'for p in $BG_PIDS; do kill "$p" 2>/dev/null || true; done
+	      for n in $NETNS_ADDED; do ip netns del "$n" 2>/dev/null || true; done
+	      rm -rf "$WORK"' EXIT
 	ip link set lo up
 }
 
 pt() { "$PORTTUNE" --state-dir "$STATE" "$@"; }
+
+# netns_add NAME: a named namespace (ip netns add), deleted when the test
+# ends; its name is unique to this test run ($NS_PREFIX-NAME).
+netns_add() {
+	ip netns add "$NS_PREFIX-$1"
+	NETNS_ADDED="$NETNS_ADDED $NS_PREFIX-$1"
+}
+NS_PREFIX=pt-e2e-$$
+
+# in_ns NAME CMD...: run CMD in that namespace
+in_ns() { n=$1; shift; ip netns exec "$NS_PREFIX-$n" "$@"; }
 
 fail() { echo "ASSERTION FAILED: $*" >&2; exit 1; }
 
@@ -68,7 +82,7 @@ state_of_sysctls() {
 }
 
 snapshot_count() {
-	ls "$STATE/snapshots" 2>/dev/null | grep -c '\.ini$' || true
+	ls "$STATE/snapshots" 2>/dev/null | grep -Ec '^[0-9]+\.ini$' || true
 }
 
 # loadgen NAME ARGS...: start the load generator in the background, wait for

@@ -24,7 +24,7 @@ test_census_totals_match_the_kernel() {
 	       .sockets.tcp.established == $est and $est == 80 and
 	       .sockets.tcp.listen == $lis' "$WORK/out" > /dev/null ||
 		fail "census vs ss (tw=$tw est=$est): $(jq -c .sockets "$WORK/out")"
-	jq -e '.sockstat.time_wait == 300' "$WORK/out" > /dev/null ||
+	jq -e '.sockstat.tw == 300' "$WORK/out" > /dev/null ||
 		fail "sockstat: $(jq -c .sockstat "$WORK/out")"
 }
 

@@ -105,7 +105,7 @@ test_json_diff_lists_drift() {
 	write_tuning
 	run pt diff --profile "$WORK/tune.ini" --format json
 	expect_rc 1
-	jq -e '.drift == true and ([.changes[] | select(.status == "drift")]
+	jq -e '.drift == true and ([.changes[] | select(.status == "pending")]
 	       | length) == 4' "$WORK/out" > /dev/null || fail "json diff"
 }
 
@@ -175,8 +175,8 @@ test_rollback_of_a_named_older_generation() {
 	pt apply --profile "$WORK/a.ini" > /dev/null
 	pt apply --profile "$WORK/b.ini" > /dev/null
 	run pt snapshots list
-	expect_out '^1 +[0-9T:-]+Z +apply +1 +.*a\.ini'
-	expect_out '^2 +[0-9T:-]+Z +apply +1 +.*b\.ini'
+	expect_out '^1 +[0-9T:-]+Z +apply +complete +1 +[0-9]+ +.*a\.ini'
+	expect_out '^2 +[0-9T:-]+Z +apply +complete +1 +[0-9]+ +.*b\.ini'
 	run pt rollback 1
 	expect_rc 0
 	expect_eq "$(sysctl_get net.ipv4.tcp_fin_timeout)" "$orig"
@@ -199,7 +199,7 @@ test_rollback_dry_run_changes_nothing() {
 test_rollback_without_snapshots_says_so() {
 	run pt rollback
 	expect_rc 2
-	expect_err 'no snapshot of an apply to roll back'
+	expect_err 'no snapshot of an apply in network namespace net:\[[0-9]+\] to roll back'
 	run pt rollback 7
 	expect_rc 2
 	expect_err 'snapshot 7: no such snapshot'
@@ -210,11 +210,11 @@ test_snapshots_are_private_and_atomic() {
 	pt apply --profile "$WORK/a.ini" > /dev/null
 	expect_eq "$(stat -c %a "$STATE/snapshots")" 700 "snapshot dir mode"
 	expect_eq "$(stat -c %a "$STATE/snapshots/000001.ini")" 600 "file mode"
-	[ -z "$(ls -A "$STATE/snapshots" | grep -v '^0.*\.ini$')" ] ||
+	[ -z "$(ls -A "$STATE/snapshots" | grep -Ev '^(0.*|baseline-[0-9]+)\.ini$')" ] ||
 		fail "temporary files left: $(ls -A "$STATE/snapshots")"
-	# a written snapshot is itself a valid profile
-	run pt diff --profile "$STATE/snapshots/000001.ini"
-	expect_rc 1
+	# a written snapshot is a profile that rollback applies
+	run pt rollback 1 --dry-run
+	expect_rc 0
 	expect_out 'net.ipv4.tcp_fin_timeout: +30 -> 60'
 }
 

@@ -14,6 +14,9 @@
  *   bound        N TCP sockets bind()-ed to (--src, port 0), never connected
  *   listen       N TCP sockets bind()-ed to (--src, port 0) and listening
  *   udp          N UDP sockets connect()-ed to the destinations (autobind)
+ *   finwait2     connect N times, accept, close the client side only: the
+ *                server keeps its end open until --hold ends, so N client
+ *                sockets sit orphaned in FIN_WAIT2 (timewait minisockets)
  *
  * Options:
  *   --dst ADDR:PORT       destination, repeatable ([::1]:PORT for IPv6);
@@ -64,10 +67,11 @@
 #define MAX_DST 256
 #define MAX_LISTEN 64
 
-enum mode { M_NONE, M_TIMEWAIT, M_ESTABLISHED, M_BOUND, M_LISTEN, M_UDP };
+enum mode { M_NONE, M_TIMEWAIT, M_ESTABLISHED, M_BOUND, M_LISTEN, M_UDP, M_FINWAIT2 };
 static const char *const mode_names[] = {
 	[M_TIMEWAIT] = "timewait", [M_ESTABLISHED] = "established",
 	[M_BOUND] = "bound", [M_LISTEN] = "listen", [M_UDP] = "udp",
+	[M_FINWAIT2] = "finwait2",
 };
 
 struct addr {
@@ -302,8 +306,10 @@ static void close_all(int *fds, int n)
 		close(fds[i]);
 }
 
-/* Client closes first (it gets TIME_WAIT), then the server side closes. */
-static unsigned long run_timewait(unsigned long count, int batch, unsigned long *failed)
+/* Client closes first (it gets TIME_WAIT), then the server side closes;
+ * finwait2: the server side stays open (leaked until exit). */
+static unsigned long run_timewait(enum mode m, unsigned long count, int batch,
+				  unsigned long *failed)
 {
 	int *cli = calloc((size_t)batch, sizeof(int)), *srv = calloc((size_t)batch, sizeof(int));
 	unsigned long done = 0;
@@ -333,7 +339,8 @@ static unsigned long run_timewait(unsigned long count, int batch, unsigned long 
 			break;
 		acc = nlsn ? accept_n(srv, n) : 0;
 		close_all(cli, n);
-		close_all(srv, acc);
+		if (m == M_TIMEWAIT)
+			close_all(srv, acc);
 		done += (unsigned long)n;
 	}
 	free(cli);
@@ -417,7 +424,7 @@ static void run_server(void)
 
 static void usage(FILE *f)
 {
-	fputs("usage: loadgen --mode timewait|established|bound|listen|udp --count N\n"
+	fputs("usage: loadgen --mode timewait|established|bound|listen|udp|finwait2 --count N\n"
 	      "               [--dst ADDR:PORT]... [--spread K] [--no-server] [--src ADDR]\n"
 	      "               [--bind-before-connect] [--batch B] [--hold S] [--timeout S]\n"
 	      "       loadgen --listen ADDR:PORT... [--hold S] [--timeout S]\n"
@@ -466,9 +473,9 @@ int main(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'm':
-			for (m = M_TIMEWAIT; m <= M_UDP && strcmp(optarg, mode_names[m]); m++)
+			for (m = M_TIMEWAIT; m <= M_FINWAIT2 && strcmp(optarg, mode_names[m]); m++)
 				;
-			if (m > M_UDP)
+			if (m > M_FINWAIT2)
 				die("unknown mode '%s'", optarg);
 			break;
 		case 'n': count = strtoul(optarg, NULL, 10); break;
@@ -503,7 +510,7 @@ int main(int argc, char **argv)
 		add_dst(dst_args[i], spread);
 	if (m == M_NONE && (!nlsn_addr || ndst))
 		return usage(stderr), 2;
-	if ((m == M_TIMEWAIT || m == M_ESTABLISHED || m == M_UDP) && !ndst)
+	if ((m == M_TIMEWAIT || m == M_FINWAIT2 || m == M_ESTABLISHED || m == M_UDP) && !ndst)
 		die("mode %s needs --dst", mode_names[m]);
 	if (m != M_NONE && !count)
 		die("--count must be 1..%d", MAX_COUNT);
@@ -516,6 +523,8 @@ int main(int argc, char **argv)
 	alarm((unsigned)timeout);
 	t_start = now_ms();
 	raise_nofile(m == M_TIMEWAIT ? 2UL * (unsigned long)batch + 64 : 2 * count + 64);
+	if (m == M_FINWAIT2 && batch > (int)count)
+		batch = (int)count;
 
 	if (m == M_NONE) {
 		start_server();
@@ -524,13 +533,14 @@ int main(int argc, char **argv)
 		run_server();
 		return 0;
 	}
-	if (m == M_TIMEWAIT || m == M_ESTABLISHED) {
+	if (m == M_TIMEWAIT || m == M_FINWAIT2 || m == M_ESTABLISHED) {
 		if (!no_server && !nlsn_addr)
 			for (int i = 0; i < ndst; i++)
 				add_wildcard_listener(&dsts[i]);
 		start_server();
 	}
-	created = m == M_TIMEWAIT ? run_timewait(count, batch, &failed)
+	created = m == M_TIMEWAIT || m == M_FINWAIT2
+		  ? run_timewait(m, count, batch, &failed)
 				  : run_hold(m, count, batch, &failed);
 	printf("result mode=%s created=%lu failed=%lu", mode_names[m], created, failed);
 	for (int e = 1; e < 256; e++)

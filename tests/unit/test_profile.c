@@ -253,13 +253,41 @@ static void snapshot_metadata_is_kept(void **state)
 	struct profile p;
 
 	(void)state;
-	assert_int_equal(parse(&p, "[snapshot]\nid = 4\ncommand = apply\n"
-			 "[sysctl]\nnet.ipv4.ip_local_reserved_ports =\n"), 0);
+	assert_int_equal(profile_parse_as(&p, PROFILE_SNAPSHOT, "s.ini",
+					  "[snapshot]\nid = 4\ncommand = apply\n"
+					  "[sysctl]\nnet.ipv4.ip_local_reserved_ports =\n"
+					  "net.ipv4.tcp_tw_reuse = 7\n",
+					  NULL, NULL, NULL), 0);
+	/* what the kernel had, even if porttune would refuse it */
+	assert_string_equal(sysctl_value(&p, "net.ipv4.tcp_tw_reuse"), "7");
 	assert_string_equal(profile_meta(&p, "command"), "apply");
 	assert_null(profile_meta(&p, "nope"));
 	assert_string_equal(sysctl_value(&p, "net.ipv4.ip_local_reserved_ports"),
 			    "");
 	profile_free(&p);
+}
+
+/* Trust comes from the caller: content cannot make a profile a snapshot. */
+static void snapshot_section_in_a_profile_is_an_error(void **state)
+{
+	struct profile p;
+
+	(void)state;
+	assert_int_equal(parse(&p, "[snapshot]\nid = 1\n[sysctl]\n"
+			       "net.ipv4.tcp_tw_reuse = 7\n"), -EINVAL);
+	assert_int_equal(p.nerrors, 2);
+	assert_non_null(strstr(p.errors[0], "main.ini:1: [snapshot] belongs to "
+			       "snapshots"));
+	assert_non_null(strstr(p.errors[1], "main.ini:4:"));
+	assert_null(profile_meta(&p, "id"));
+	profile_free(&p);
+	/* nor can an included file */
+	mem_files = (const char *const[]){ "/p/s.ini", "[snapshot]\nid = 2\n",
+					   NULL };
+	assert_int_equal(parse(&p, "[profile]\ninclude = s.ini\n"), -EINVAL);
+	assert_non_null(strstr(p.errors[0], "s.ini:1: [snapshot]"));
+	profile_free(&p);
+	mem_files = NULL;
 }
 
 int main(void)
@@ -278,6 +306,7 @@ int main(void)
 		cmocka_unit_test(parity_is_a_warning_not_an_error),
 		cmocka_unit_test(audit_thresholds_default_and_override),
 		cmocka_unit_test(snapshot_metadata_is_kept),
+		cmocka_unit_test(snapshot_section_in_a_profile_is_an_error),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

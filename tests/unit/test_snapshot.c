@@ -53,8 +53,8 @@ static void snapshot_is_a_profile_of_the_before_values(void **state)
 	snprintf(m.command, sizeof(m.command), "apply");
 	snprintf(m.source, sizeof(m.source), "/etc/x.ini");
 	assert_int_equal(snapshot_render(&plan, &m, &text, NULL), 0);
-	assert_int_equal(profile_parse(&prof, "snap.ini", text, NULL, NULL,
-				       NULL), 0);
+	assert_int_equal(profile_parse_as(&prof, PROFILE_SNAPSHOT, "snap.ini",
+					  text, NULL, NULL, NULL), 0);
 	assert_int_equal(prof.nsysctl, 2);
 	assert_int_equal(prof.nnic, 2);
 	assert_string_equal(prof.nic[0].match, "name=v0");
@@ -93,37 +93,6 @@ static void unstorable_value_is_refused(void **state)
 
 static char *tmpdir(void);
 
-static void snapshot_that_would_not_restore_is_not_written(void **state)
-{
-	char *dir = tmpdir(), path[4096], cmd[4200];
-	struct snap_meta m;
-	struct plan plan = { 0 };
-	struct change *c;
-	struct err e = { 0 };
-	struct snap_info *v;
-	size_t n;
-
-	(void)state;
-	/* longer than a profile line may be: rollback could not read it */
-	c = plan_add(&plan, T_SYSCTL, NULL, "net.ipv4.ip_local_reserved_ports",
-		     "", "x.ini", 1);
-	c->before = malloc(400);
-	memset(c->before, '7', 399);
-	c->before[399] = '\0';
-	c->status = CS_PENDING;
-	snapshot_meta_now(&m, "apply", "x.ini");
-	assert_int_equal(snapshot_write(dir, &plan, &m, path, sizeof(path), &e),
-			 -EINVAL);
-	assert_non_null(strstr(e.msg, "snapshot would not load"));
-	assert_int_equal(snapshot_list(dir, &v, &n, NULL), 0);
-	assert_int_equal(n, 0);
-	free(v);
-	plan_free(&plan);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
-	free(dir);
-}
-
 static char *tmpdir(void)
 {
 	char tmpl[] = "/tmp/porttune-unit.XXXXXX";
@@ -133,90 +102,295 @@ static char *tmpdir(void)
 	return strdup(d);
 }
 
-static void writes_private_atomic_generations(void **state)
+static void open_state(struct state *st, const char *dir)
 {
-	char *dir = tmpdir(), path[1024], found[1100];
-	struct snap_info *v;
-	struct snap_meta m;
-	struct plan plan;
-	struct stat st;
-	size_t n;
+	struct err e = { 0 };
 
-	(void)state;
-	make_plan(&plan);
-	for (unsigned i = 1; i <= 3; i++) {
-		snapshot_meta_now(&m, i == 3 ? "rollback" : "apply", "x.ini");
-		assert_int_equal(snapshot_write(dir, &plan, &m, path,
-						sizeof(path), NULL), 0);
-		assert_int_equal(m.id, i);
-		assert_int_equal(stat(path, &st), 0);
-		assert_int_equal(st.st_mode & 0777, 0600);
-	}
-	snprintf(found, sizeof(found), "%s/snapshots", dir);
-	assert_int_equal(stat(found, &st), 0);
-	assert_int_equal(st.st_mode & 0777, 0700);
-	assert_int_equal(snapshot_list(dir, &v, &n, NULL), 0);
-	assert_int_equal(n, 3);
-	assert_string_equal(v[2].meta.command, "rollback");
-	assert_int_equal(v[0].nsettings, 4);
-	free(v);
-	/* latest = the newest written by apply, not by rollback */
-	assert_int_equal(snapshot_find(dir, "latest", found, sizeof(found),
-				       NULL), 0);
-	assert_non_null(strstr(found, "000002.ini"));
-	assert_int_equal(snapshot_find(dir, "3", found, sizeof(found), NULL), 0);
-	assert_int_equal(snapshot_find(dir, "9", found, sizeof(found), NULL),
-			 -ENOENT);
-	assert_int_equal(snapshot_find(dir, "x", found, sizeof(found), NULL),
-			 -EINVAL);
-	plan_free(&plan);
-	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
-	assert_int_equal(system(path), 0);
+	assert_int_equal(state_open(st, dir, true, &e), 0);
+}
+
+static void rm_rf(char *dir)
+{
+	char cmd[1100];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
 	free(dir);
 }
 
-static void old_generations_are_pruned(void **state)
+static void snapshot_that_would_not_restore_is_not_written(void **state)
+{
+	char *dir = tmpdir(), path[4096];
+	struct snap_meta m;
+	struct plan plan = { 0 };
+	struct change *c;
+	struct err e = { 0 };
+	struct snap_info *v;
+	struct state st;
+	size_t n;
+
+	(void)state;
+	open_state(&st, dir);
+	/* "key = ;7" reads back as an empty value (an inline comment) */
+	c = plan_add(&plan, T_SYSCTL, NULL, "net.ipv4.ip_local_reserved_ports",
+		     "", "x.ini", 1);
+	c->before = strdup(";7");
+	c->status = CS_PENDING;
+	snapshot_meta_now(&m, "apply", "x.ini");
+	assert_int_equal(snapshot_write(&st, &plan, &m, path, sizeof(path), &e),
+			 -EINVAL);
+	assert_non_null(strstr(e.msg, ";7"));
+	assert_int_equal(snapshot_list(&st, &v, &n, NULL), 0);
+	assert_int_equal(n, 0);
+	free(v);
+	plan_free(&plan);
+	state_close(&st);
+	rm_rf(dir);
+}
+
+static void write_done(struct state *st, struct plan *plan, const char *cmd)
+{
+	char path[4096];
+	struct snap_meta m;
+
+	snapshot_meta_now(&m, cmd, "x.ini");
+	assert_int_equal(snapshot_write(st, plan, &m, path, sizeof(path), NULL),
+			 0);
+	assert_int_equal(snapshot_done(st, m.id, NULL), 0);
+}
+
+static void writes_private_atomic_generations(void **state)
 {
 	char *dir = tmpdir(), path[1024];
-	struct snap_info *v;
+	struct snap_info *v, si;
 	struct snap_meta m;
 	struct plan plan;
+	struct state st;
+	struct stat s;
 	size_t n;
 
 	(void)state;
 	make_plan(&plan);
-	for (unsigned i = 0; i < SNAPSHOT_KEEP + 3; i++) {
-		snapshot_meta_now(&m, "apply", "x.ini");
-		assert_int_equal(snapshot_write(dir, &plan, &m, path,
+	open_state(&st, dir);
+	for (unsigned i = 1; i <= 3; i++) {
+		snapshot_meta_now(&m, i == 3 ? "rollback" : "apply", "x.ini");
+		assert_int_equal(snapshot_write(&st, &plan, &m, path,
 						sizeof(path), NULL), 0);
+		assert_int_equal(snapshot_done(&st, m.id, NULL), 0);
+		assert_int_equal(m.id, i);
+		assert_int_equal(stat(path, &s), 0);
+		assert_int_equal(s.st_mode & 0777, 0600);
 	}
-	assert_int_equal(snapshot_list(dir, &v, &n, NULL), 0);
-	assert_int_equal(n, SNAPSHOT_KEEP);
-	assert_int_equal(v[0].meta.id, 4);
-	assert_int_equal(v[n - 1].meta.id, SNAPSHOT_KEEP + 3);
+	snprintf(path, sizeof(path), "%s/snapshots", dir);
+	assert_int_equal(stat(path, &s), 0);
+	assert_int_equal(s.st_mode & 0777, 0700);
+	assert_int_equal(snapshot_list(&st, &v, &n, NULL), 0);
+	assert_int_equal(n, 4);		/* the baseline, then 1..3 */
+	assert_true(v[0].baseline && v[0].here);
+	assert_string_equal(v[3].meta.command, "rollback");
+	assert_int_equal(v[1].nsettings, 4);
+	assert_true(v[1].here && !v[1].interrupted);
+	assert_int_equal(snapshot_interrupted(v, n), 0);
+	free(v);
+	/* latest = the newest written by apply, not by rollback */
+	assert_int_equal(snapshot_find(&st, "latest", &si, NULL), 0);
+	assert_int_equal(si.meta.id, 2);
+	assert_non_null(strstr(si.path, "/snapshots/000002.ini"));
+	assert_int_equal(snapshot_find(&st, "3", &si, NULL), 0);
+	assert_int_equal(snapshot_find(&st, "baseline", &si, NULL), 0);
+	assert_true(si.baseline);
+	assert_int_equal(snapshot_find(&st, "9", &si, NULL), -ENOENT);
+	assert_int_equal(snapshot_find(&st, "x", &si, NULL), -EINVAL);
+	assert_int_equal(snapshot_find(&st, "-1", &si, NULL), -EINVAL);
+	plan_free(&plan);
+	state_close(&st);
+	rm_rf(dir);
+}
+
+/* Until snapshot_done(), a snapshot is in progress: a kill leaves it so. */
+static void unfinished_snapshot_is_interrupted_and_targeted(void **state)
+{
+	char *dir = tmpdir(), path[1024];
+	struct snap_info *v, si;
+	struct snap_meta m;
+	struct plan plan;
+	struct state st;
+	size_t n;
+
+	(void)state;
+	make_plan(&plan);
+	open_state(&st, dir);
+	write_done(&st, &plan, "apply");
+	snapshot_meta_now(&m, "apply", "y.ini");
+	assert_int_equal(snapshot_write(&st, &plan, &m, path, sizeof(path),
+					NULL), 0);
+	write_done(&st, &plan, "rollback");	/* a rollback that completed */
+	assert_int_equal(snapshot_list(&st, &v, &n, NULL), 0);
+	assert_int_equal(snapshot_interrupted(v, n), 2);
+	free(v);
+	assert_int_equal(snapshot_find(&st, "latest", &si, NULL), 0);
+	assert_int_equal(si.meta.id, 2);
+	assert_true(si.interrupted);
+	assert_int_equal(snapshot_ack(&st, 1, NULL), -ENOENT);
+	assert_int_equal(snapshot_ack(&st, 2, NULL), 0);
+	assert_int_equal(snapshot_list(&st, &v, &n, NULL), 0);
+	assert_int_equal(snapshot_interrupted(v, n), 0);
 	free(v);
 	plan_free(&plan);
-	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
-	assert_int_equal(system(path), 0);
-	free(dir);
+	state_close(&st);
+	rm_rf(dir);
+}
+
+static void old_generations_are_pruned_but_not_the_baseline(void **state)
+{
+	char *dir = tmpdir(), path[1024];
+	struct snap_info *v, si;
+	struct snap_meta m;
+	struct plan plan;
+	struct profile p;
+	struct state st;
+	size_t n;
+
+	(void)state;
+	make_plan(&plan);
+	open_state(&st, dir);
+	/* an interrupted one is kept until it is undone or accepted */
+	snapshot_meta_now(&m, "apply", "x.ini");
+	assert_int_equal(snapshot_write(&st, &plan, &m, path, sizeof(path),
+					NULL), 0);
+	for (unsigned i = 0; i < SNAPSHOT_KEEP + 3; i++) {
+		free(plan.v[0].before);
+		/* the first value seen is the one the baseline keeps */
+		plan.v[0].before = strdup(i ? "1000 2000" : "32768 60999");
+		write_done(&st, &plan, "apply");
+	}
+	assert_int_equal(snapshot_list(&st, &v, &n, NULL), 0);
+	assert_int_equal(n, 1 + 1 + SNAPSHOT_KEEP);
+	assert_true(v[0].baseline);
+	assert_int_equal(v[1].meta.id, 1);
+	assert_true(v[1].interrupted);
+	assert_int_equal(v[2].meta.id, 5);
+	assert_int_equal(v[n - 1].meta.id, SNAPSHOT_KEEP + 4);
+	free(v);
+	assert_int_equal(snapshot_find(&st, "baseline", &si, NULL), 0);
+	assert_int_equal(snapshot_load(&st, &si, &p, NULL), 0);
+	assert_int_equal(p.nsysctl, 2);
+	assert_string_equal(p.sysctl[0].value, "32768 60999");
+	profile_free(&p);
+	plan_free(&plan);
+	state_close(&st);
+	rm_rf(dir);
+}
+
+/* Settings changed for the first time later are added, the rest kept. */
+static void baseline_grows_with_new_settings_only(void **state)
+{
+	char *dir = tmpdir();
+	struct snap_info si;
+	struct plan plan = { 0 };
+	struct profile p;
+	struct change *c;
+	struct state st;
+
+	(void)state;
+	open_state(&st, dir);
+	c = plan_add(&plan, T_SYSCTL, NULL, "net.ipv4.tcp_fin_timeout", "30",
+		     "x.ini", 1);
+	c->before = strdup("60");
+	c->status = CS_PENDING;
+	write_done(&st, &plan, "apply");
+	free(c->before);
+	c->before = strdup("30");
+	c = plan_add(&plan, T_NIC, "v0", "offload.rx-gro", "on", "x.ini", 2);
+	c->before = strdup("off");
+	c->status = CS_PENDING;
+	write_done(&st, &plan, "apply");
+	assert_int_equal(snapshot_find(&st, "baseline", &si, NULL), 0);
+	assert_int_equal(snapshot_load(&st, &si, &p, NULL), 0);
+	assert_int_equal(p.nsysctl, 1);
+	assert_string_equal(p.sysctl[0].value, "60");
+	assert_int_equal(p.nnic, 1);
+	assert_string_equal(p.nic[0].match, "name=v0");
+	assert_string_equal(p.nic[0].kv[0].value, "off");
+	profile_free(&p);
+	plan_free(&plan);
+	state_close(&st);
+	rm_rf(dir);
+}
+
+static void unsafe_state_directories_are_refused(void **state)
+{
+	char *dir = tmpdir(), sub[1100], link[1100];
+	struct err e = { 0 };
+	struct state st;
+
+	(void)state;
+	assert_int_equal(chmod(dir, 0777), 0);
+	assert_int_equal(state_open(&st, dir, true, &e), -EPERM);
+	assert_non_null(strstr(e.msg, "writable by anyone (mode 0777)"));
+	assert_int_equal(chmod(dir, 0770), 0);
+	assert_int_equal(state_open(&st, dir, false, &e), -EPERM);
+	assert_non_null(strstr(e.msg, "writable by its group"));
+	assert_int_equal(chmod(dir, 0755), 0);
+	snprintf(sub, sizeof(sub), "%s/real", dir);
+	snprintf(link, sizeof(link), "%s/link", dir);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	assert_int_equal(symlink(sub, link), 0);
+	assert_int_equal(state_open(&st, link, true, &e), -EPERM);
+	assert_non_null(strstr(e.msg, "a symbolic link"));
+	/* a missing directory is no state yet, or is made private */
+	snprintf(sub, sizeof(sub), "%s/new", dir);
+	assert_int_equal(state_open(&st, sub, false, &e), 0);
+	assert_int_equal(st.dfd, -1);
+	assert_int_equal(state_open(&st, sub, true, &e), 0);
+	assert_true(st.dfd >= 0 && st.sfd >= 0);
+	state_close(&st);
+	rm_rf(dir);
 }
 
 static void lock_is_exclusive(void **state)
 {
-	char *dir = tmpdir(), cmd[1024];
+	char *dir = tmpdir();
 	struct err e = { 0 };
+	struct state st;
 	int a, b;
 
 	(void)state;
-	assert_int_equal(state_lock(dir, &a, &e), 0);
-	assert_int_equal(state_lock(dir, &b, &e), -EBUSY);
+	open_state(&st, dir);
+	assert_int_equal(state_lock(&st, &a, &e), 0);
+	assert_int_equal(state_lock(&st, &b, &e), -EBUSY);
 	assert_non_null(strstr(e.msg, "another apply or rollback is running"));
 	close(a);
-	assert_int_equal(state_lock(dir, &b, &e), 0);
+	assert_int_equal(state_lock(&st, &b, &e), 0);
 	close(b);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
-	free(dir);
+	state_close(&st);
+	rm_rf(dir);
+}
+
+static void namespaces_match_across_boots_only_for_the_host(void **state)
+{
+	struct netns_id host = { .dev = 4, .ino = 4026531833ULL,
+				 .boot_id = "b1", .initial = true };
+	struct netns_id pod = { .dev = 4, .ino = 4026532200ULL,
+				.boot_id = "b1" };
+	struct netns_id x;
+
+	(void)state;
+	x = host;
+	snprintf(x.boot_id, sizeof(x.boot_id), "b2");
+	x.ino = 4026531992ULL;		/* numbered at boot on older kernels */
+	assert_true(netns_same(&host, &x));
+	x = pod;
+	assert_true(netns_same(&pod, &x));
+	snprintf(x.boot_id, sizeof(x.boot_id), "b2");	/* inode reused */
+	assert_false(netns_same(&pod, &x));
+	x = pod;
+	x.ino++;
+	assert_false(netns_same(&pod, &x));
+	assert_false(netns_same(&pod, &host));
+	x = (struct netns_id){ 0 };	/* recorded nothing */
+	assert_false(netns_same(&x, &host));
+	assert_false(netns_same(&x, &x));
 }
 
 int main(void)
@@ -226,8 +400,12 @@ int main(void)
 		cmocka_unit_test(unstorable_value_is_refused),
 		cmocka_unit_test(snapshot_that_would_not_restore_is_not_written),
 		cmocka_unit_test(writes_private_atomic_generations),
-		cmocka_unit_test(old_generations_are_pruned),
+		cmocka_unit_test(unfinished_snapshot_is_interrupted_and_targeted),
+		cmocka_unit_test(old_generations_are_pruned_but_not_the_baseline),
+		cmocka_unit_test(baseline_grows_with_new_settings_only),
+		cmocka_unit_test(unsafe_state_directories_are_refused),
 		cmocka_unit_test(lock_is_exclusive),
+		cmocka_unit_test(namespaces_match_across_boots_only_for_the_host),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The state directory: opened once, checked on the descriptor, used only
+ * through it. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "statedir.h"
+
+#define SNAPSHOT_MAX_BYTES (1 << 20)	/* far above any real snapshot */
+
+/* Owned by us and writable by no one else: the rule for everything here. */
+static int check_owner(const struct stat *s, const char *what,
+		       const char *name, struct err *err)
+{
+	if (s->st_uid != geteuid())
+		return err_set(err, -EPERM, "%s%s: owned by uid %u, not by "
+			       "this user (uid %u); not safe for porttune "
+			       "state", what, name, (unsigned)s->st_uid,
+			       (unsigned)geteuid());
+	if (s->st_mode & 022)
+		return err_set(err, -EPERM, "%s%s: writable by %s (mode %04o); "
+			       "not safe for porttune state (chmod go-w)",
+			       what, name,
+			       s->st_mode & 002 ? "anyone" : "its group",
+			       (unsigned)(s->st_mode & 07777));
+	return 0;
+}
+
+/* openat() a directory without following a link, make it if asked. */
+static int open_dir(int at, const char *name, const char *shown,
+		    const char *sub, bool create, int *fd, struct err *err)
+{
+	struct stat s;
+	int rc;
+
+	*fd = -1;
+	if (create && mkdirat(at, name, 0700) && errno != EEXIST)
+		return err_set(err, -errno, "%s%s: %s", shown, sub,
+			       strerror(errno));
+	*fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (*fd < 0) {
+		rc = -errno;
+		if (rc == -ENOENT && !create)
+			return 0;
+		/* O_NOFOLLOW|O_DIRECTORY on a link: ENOTDIR (or ELOOP) */
+		if (rc == -ELOOP || rc == -ENOTDIR)
+			return err_set(err, -EPERM, "%s%s: %s; not safe for "
+				       "porttune state", shown, sub,
+				       !fstatat(at, name, &s, AT_SYMLINK_NOFOLLOW)
+				       && S_ISLNK(s.st_mode)
+				       ? "a symbolic link, not a directory"
+				       : "not a directory");
+		return err_set(err, rc, "%s%s: %s", shown, sub, strerror(-rc));
+	}
+	rc = fstat(*fd, &s) ? err_set(err, -errno, "%s%s: %s", shown, sub,
+				      strerror(errno))
+			    : check_owner(&s, shown, sub, err);
+	/* snapshots hold system state: private, like /root */
+	if (!rc && create && (s.st_mode & 077) && fchmod(*fd, 0700))
+		rc = err_set(err, -errno, "%s%s: chmod: %s", shown, sub,
+			     strerror(errno));
+	if (rc) {
+		close(*fd);
+		*fd = -1;
+	}
+	return rc;
+}
+
+int state_open(struct state *st, const char *dir, bool create,
+	       struct err *err)
+{
+	int rc;
+
+	st->path = dir;
+	st->dfd = st->sfd = -1;
+	st->locked = false;
+	rc = netns_self(&st->ns, err);
+	if (rc)
+		return rc;
+	/* every message names DIR plus a short name: bound it once */
+	if (strlen(dir) > PATH_MAX - 64)
+		return err_set(err, -ENAMETOOLONG, "%.40s...: state directory "
+			       "name too long", dir);
+	rc = open_dir(AT_FDCWD, dir, dir, "", create, &st->dfd, err);
+	if (!rc && st->dfd >= 0)
+		rc = open_dir(st->dfd, "snapshots", dir, "/snapshots", create,
+			      &st->sfd, err);
+	if (rc)
+		state_close(st);
+	return rc;
+}
+
+void state_close(struct state *st)
+{
+	if (st->sfd >= 0)
+		close(st->sfd);
+	if (st->dfd >= 0)
+		close(st->dfd);
+	st->dfd = st->sfd = -1;
+}
+
+int state_lock(struct state *st, int *fd, struct err *err)
+{
+	struct stat s;
+	int rc;
+
+	*fd = openat(st->dfd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+		     0600);
+	if (*fd < 0)
+		return err_set(err, -errno, "%s/lock: %s", st->path,
+			       strerror(errno));
+	rc = fstat(*fd, &s) ? err_set(err, -errno, "%s/lock: %s", st->path,
+				      strerror(errno))
+			    : check_owner(&s, st->path, "/lock", err);
+	if (!rc && flock(*fd, LOCK_EX | LOCK_NB))
+		rc = errno == EWOULDBLOCK
+			? err_set(err, -EBUSY, "%s/lock: another apply or "
+				  "rollback is running", st->path)
+			: err_set(err, -errno, "%s/lock: %s", st->path,
+				  strerror(errno));
+	if (rc) {
+		close(*fd);
+		*fd = -1;
+	}
+	st->locked = !rc;
+	return rc;
+}
+
+bool state_busy(const struct state *st)
+{
+	int fd;
+	bool busy;
+
+	if (st->locked || st->dfd < 0)
+		return false;
+	fd = openat(st->dfd, "lock", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	/* flock locks belong to open files: ours is a new one */
+	busy = flock(fd, LOCK_SH | LOCK_NB) && errno == EWOULDBLOCK;
+	close(fd);
+	return busy;
+}
+
+void state_clean_tmp(const struct state *st)
+{
+	/* a new open file description: a dup() would share the offset the
+	 * last walk left at the end */
+	int fd = st->sfd < 0 ? -1 : openat(st->sfd, ".", O_RDONLY |
+					   O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
+	struct dirent *de;
+
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	/* the lock is held: no live writer owns a temporary file */
+	while ((de = readdir(d)))
+		if (!strncmp(de->d_name, ".tmp-", 5))
+			unlinkat(st->sfd, de->d_name, 0);
+	closedir(d);
+}
+
+int state_check_entry(const struct state *st, int dirfd, const char *name,
+		      struct err *err)
+{
+	char sub[300];
+	struct stat s;
+
+	snprintf(sub, sizeof(sub), "/snapshots/%s", name);
+	if (fstatat(dirfd, name, &s, AT_SYMLINK_NOFOLLOW))
+		return errno == ENOENT ? 0 : err_set(err, -errno, "%s%s: %s",
+						     st->path, sub,
+						     strerror(errno));
+	if (!S_ISREG(s.st_mode))
+		return err_set(err, -EPERM, "%s%s: not a regular file; not safe "
+			       "for porttune state", st->path, sub);
+	return check_owner(&s, st->path, sub, err);
+}
+
+int state_read(const struct state *st, const char *name, char **text,
+	       struct err *err)
+{
+	struct stat s;
+	ssize_t n;
+	size_t len = 0;
+	char *buf, sub[300];
+	int fd, rc;
+
+	*text = NULL;
+	if (st->sfd < 0)
+		return -ENOENT;
+	fd = openat(st->sfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+		    O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? -ENOENT
+			: err_set(err, -errno, "%s/snapshots/%s: %s", st->path,
+				  name, strerror(errno));
+	snprintf(sub, sizeof(sub), "/snapshots/%s", name);
+	rc = fstat(fd, &s) ? err_set(err, -errno, "%s%s: %s", st->path, sub,
+				     strerror(errno)) : 0;
+	if (!rc && !S_ISREG(s.st_mode))
+		rc = err_set(err, -EPERM, "%s%s: not a regular file; not safe "
+			     "for porttune state", st->path, sub);
+	else if (!rc)
+		rc = check_owner(&s, st->path, sub, err);
+	if (!rc && s.st_size > SNAPSHOT_MAX_BYTES)
+		rc = err_set(err, -EFBIG, "%s%s: larger than %d bytes",
+			     st->path, sub, SNAPSHOT_MAX_BYTES);
+	if (rc) {
+		close(fd);
+		return rc;
+	}
+	buf = malloc(s.st_size + 1);
+	if (!buf)
+		abort();
+	while (len < (size_t)s.st_size &&
+	       (n = read(fd, buf + len, s.st_size - len)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = err_set(err, -errno, "%s/snapshots/%s: %s",
+				     st->path, name, strerror(errno));
+			break;
+		}
+		len += n;
+	}
+	close(fd);
+	if (rc) {
+		free(buf);
+		return rc;
+	}
+	buf[len] = '\0';
+	if (strlen(buf) != len) {
+		free(buf);
+		return err_set(err, -EINVAL, "%s%s: binary file (contains NUL)",
+			       st->path, sub);
+	}
+	*text = buf;
+	return 0;
+}

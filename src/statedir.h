@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef PORTTUNE_STATEDIR_H
+#define PORTTUNE_STATEDIR_H
+
+#include <stdbool.h>
+
+#include "err.h"
+#include "netns.h"
+
+/*
+ * The state directory is a trust boundary: whoever can write it decides
+ * what rollback writes as root. It is opened once, checked on the open
+ * descriptor, and everything below works relative to that descriptor, so
+ * no rename between a check and a use can swap what was checked.
+ */
+struct state {
+	const char *path;	/* as given, for messages only */
+	int dfd;		/* the directory; -1: it does not exist yet */
+	int sfd;		/* its snapshots/; -1: none yet */
+	struct netns_id ns;	/* the namespace this process runs in */
+	bool locked;		/* this process holds DIR/lock */
+};
+
+/*
+ * Open and check DIR and DIR/snapshots: directories (no symbolic link),
+ * owned by the effective user, writable by no one else. With `create`
+ * both are made (0700) when missing; without, a missing one is no state
+ * (fd -1). Refusals are -EPERM with "DIR: reason; not safe for porttune
+ * state".
+ */
+int state_open(struct state *st, const char *dir, bool create,
+	       struct err *err);
+void state_close(struct state *st);
+
+/* One apply or rollback at a time: an flock on DIR/lock. */
+int state_lock(struct state *st, int *fd, struct err *err);
+
+/* Does another process hold the lock (an apply or rollback running)? */
+bool state_busy(const struct state *st);
+
+/* Remove snapshots/.tmp-* left by writers that died (call under the lock). */
+void state_clean_tmp(const struct state *st);
+
+/* An entry of snapshots/ (fstatat, no link followed) must be a regular
+ * file owned by the user and writable by no one else. */
+int state_check_entry(const struct state *st, int dirfd, const char *name,
+		      struct err *err);
+
+/*
+ * Read snapshots/NAME, a regular file owned by the user and writable by
+ * no one else (malloc'd, NUL-terminated). -ENOENT when absent.
+ */
+int state_read(const struct state *st, const char *name, char **text,
+	       struct err *err);
+
+#endif

@@ -3,6 +3,11 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 PKG_CONFIG ?= pkg-config
 CC ?= cc
+CLANG ?= clang
+BPFTOOL ?= bpftool
+# bpf_tracing.h's name for the architecture (syscall argument registers)
+BPF_ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
+		-e 's/ppc64le/powerpc/' -e 's/s390x/s390/' -e 's/riscv64/riscv/')
 CFLAGS ?= -O2 -g
 VERSION := 0.1.0
 
@@ -12,7 +17,7 @@ DATADIR = $(PREFIX)/share/porttune
 COMPLETIONDIR = $(PREFIX)/share/bash-completion/completions
 UNITDIR = $(PREFIX)/lib/systemd/system
 
-PKGS = libmnl libnl-route-3.0 inih json-c
+PKGS = libmnl libnl-route-3.0 inih json-c libbpf
 WARN = -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
        -Wmissing-prototypes -Wno-format-nonliteral
 override CPPFLAGS += -D_GNU_SOURCE -DPORTTUNE_VERSION='"$(VERSION)"' -Isrc
@@ -31,16 +36,16 @@ PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
-CORE = err profile sysctl sysctld plan hostwide netns_target prom_merge txn snapshot snapshot_list statedir netns output nic nic_survey nl ethtool ethtool_parse ethtool_names links audit audit_sockets counters sockdiag procmap portguard audit_suggest persist confirm audit_boot
+CORE = err profile sysctl sysctld plan hostwide netns_target prom_merge txn snapshot snapshot_list statedir netns output nic nic_survey nl ethtool ethtool_parse ethtool_names links audit audit_sockets counters sockdiag procmap portguard audit_suggest persist confirm audit_boot audit_trace
 CMDS = main cmd_apply cmd_diff cmd_rollback cmd_snapshots cmd_audit \
        cmd_persist cmd_confirm \
        cmd_watch audit_render audit_prom audit_nagios outfile watch_render \
-       audit_netns
+       audit_netns trace
 CORE_OBJ = $(CORE:%=build/%.o)
 CMD_OBJ = $(CMDS:%=build/%.o)
-UNIT_TESTS = profile sysctl sysctld persist snapshot plan audit ethtool sockdiag nagios hostile prom_merge
+UNIT_TESTS = profile sysctl sysctld persist snapshot plan audit ethtool sockdiag nagios hostile prom_merge trace
 UNIT = $(UNIT_TESTS:%=build/tests/test_%)
-TOOLS = build/loadgen build/sdfloor
+TOOLS = build/loadgen build/sdfloor build/churn
 
 # libFuzzer harnesses (fuzz/): the core built again by clang with the fuzzer's
 # coverage and ASan+UBSan; any sanitizer report is a crash.
@@ -68,10 +73,30 @@ build/tests/%: tests/unit/%.c $(CORE_OBJ) | build
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $^ \
 		$(PKG_LIBS) $(CMOCKA_LIBS)
 
+# The BPF side: vmlinux.h from this kernel's BTF (CO-RE relocates the field
+# offsets at load time), an object built by clang, a skeleton embedding it.
+build/vmlinux.h: | build
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp
+	mv $@.tmp $@
+
+build/trace.bpf.o: src/trace.bpf.c src/trace_maps.h build/vmlinux.h
+	$(CLANG) -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -g -O2 -Wall -Ibuild -Isrc \
+		-c -o $@ $<
+
+build/trace.skel.h: build/trace.bpf.o
+	$(BPFTOOL) gen skeleton $< name trace_bpf > $@.tmp
+	mv $@.tmp $@
+
+build/trace.o: build/trace.skel.h
+build/trace.o: override CPPFLAGS += -Ibuild
+
 # the renderer is not part of the core
 build/tests/test_nagios: build/audit_nagios.o
 
 build/loadgen: tests/tools/loadgen.c | build
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
+
+build/churn: tests/tools/churn.c | build
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
 build/sdfloor: bench/sdfloor.c | build

@@ -3,9 +3,10 @@
 # otherwise run, in one run, inside a private network namespace.
 set -u
 cd "$(dirname "$0")/.." || exit 1
-export PORTTUNE=${PORTTUNE:-$PWD/porttune} LOADGEN=${LOADGEN:-$PWD/build/loadgen}
+export PORTTUNE=${PORTTUNE:-$PWD/porttune} LOADGEN=${LOADGEN:-$PWD/build/loadgen} \
+	CHURN=${CHURN:-$PWD/build/churn}
 rc=0
-for b in bench/nic-bench.sh bench/audit-bench.sh bench/netns-bench.sh; do
+for b in bench/nic-bench.sh bench/audit-bench.sh bench/netns-bench.sh bench/trace-bench.sh; do
 	[ -f "$b" ] || continue
 	echo "== $b"
 	bash "$b" || rc=1

@@ -31,7 +31,8 @@ static void roundtrip(const char *value)
 		return;
 	if (snapshot_parse(text, 7, &si) && value[0])
 		abort();	/* the writer made a snapshot the reader refuses */
-	profile_parse(&p, "snapshot", text, NULL, NULL, NULL);
+	profile_parse_as(&p, PROFILE_SNAPSHOT, "snapshot", text, NULL, NULL,
+			 NULL);
 	/* port lists are stored exactly (other values may be normalised) */
 	if (!value[strspn(value, "0123456789,-")] &&
 	    (p.nerrors || p.nsysctl != 1 || strcmp(p.sysctl[0].value, value)))

@@ -4,17 +4,17 @@
 set -u
 pkgs="pkg-config libmnl-dev libnl-3-dev libnl-route-3-dev libinih-dev
 libcmocka-dev libjson-c-dev mandoc iproute2 ethtool net-tools jq util-linux strace
-procps clang libclang-rt-14-dev"
+clang llvm libbpf-dev bpftool procps libclang-rt-14-dev"
 # the real tools the integrations are tested with
 pkgs="$pkgs prometheus bash-completion systemd ansible-core python3
 debhelper dpkg-dev fakeroot lintian git"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	missing=""
-	for m in libmnl libnl-route-3.0 inih json-c cmocka; do
+	for m in libmnl libnl-route-3.0 inih json-c cmocka libbpf; do
 		pkg-config --exists "$m" 2>/dev/null || missing="$missing $m"
 	done
-	for t in mandoc ip ss ethtool jq unshare sysctl; do
+	for t in mandoc ip ss ethtool jq unshare sysctl clang bpftool; do
 		command -v "$t" >/dev/null 2>&1 || missing="$missing $t"
 	done
 	[ -z "$missing" ] && exit 0

@@ -12,6 +12,8 @@
 
 #define TIME_WAIT_SECONDS 60	/* TCP_TIMEWAIT_LEN: compiled in, not a sysctl */
 
+struct trace_result;
+
 /* Ordered so that the worst finding is the maximum; values = exit codes. */
 enum severity { SEV_OK = 0, SEV_WARNING = 1, SEV_CRITICAL = 2, SEV_UNKNOWN = 3 };
 
@@ -57,6 +59,8 @@ struct audit_input {
 	double interval;
 	double rate_active_opens, rate_tw_entered, rate_attempt_fails,
 	       rate_tw_recycled, rate_ct_insert_failed, rate_ct_drop;
+	/* audit --trace: what the tracepoints saw, or NULL (audit_trace.c) */
+	const struct trace_result *trace;
 };
 
 /* What audit_gather collects beyond the settings. */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "audit_render.h"
+#include "audit_trace.h"
 
 static void head(FILE *f, const char *name, const char *type, const char *help)
 {
@@ -178,4 +179,6 @@ void audit_print_prometheus(FILE *f, const struct audit_view *v)
 		gauge(f, "porttune_drift_settings",
 		      "Settings that differ from the profile.",
 		      (long long)plan_count(in->drift, CS_PENDING));
+	if (in->trace)
+		audit_trace_prometheus(f, in->trace);
 }

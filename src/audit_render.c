@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "audit_render.h"
+#include "audit_trace.h"
 #include "output.h"
 
 static const char *const sev_colour[] = { "\033[32m", "\033[33m", "\033[31m",
@@ -81,8 +82,10 @@ void audit_print_destinations(FILE *f, const struct audit_input *in,
 		"RATIO");
 	for (size_t c = 0; c < sizeof(dest_cols) / sizeof(*dest_cols); c++)
 		fprintf(f, " %11s", sd_state_name(dest_cols[c]));
-	fprintf(f, " %8s %7s %7s %11s\n", "REUSABLE", "OTHER", "CLOSE/S",
+	fprintf(f, " %8s %7s %7s %11s", "REUSABLE", "OTHER", "CLOSE/S",
 		"SUSTAIN/S");
+	audit_trace_dest_head(f, in->trace);
+	fputc('\n', f);
 	for (size_t i = 0; i < n; i++) {
 		const struct sd_dest *d = v[i];
 		uint32_t other = d->used, occ = audit_occupied(in, d);
@@ -98,9 +101,11 @@ void audit_print_destinations(FILE *f, const struct audit_input *in,
 			other -= d->state[dest_cols[c]];
 		}
 		fprintf(f, " %8u", audit_tw_reusable(in, d));
-		fprintf(f, " %7u %7.1f %11.0f\n", other, in->sd.recent_ms ?
+		fprintf(f, " %7u %7.1f %11.0f", other, in->sd.recent_ms ?
 			d->tw_recent * 1000.0 / in->sd.recent_ms : 0,
 			audit_sustainable_rate(in, d));
+		audit_trace_dest_cols(f, in->trace, d);
+		fputc('\n', f);
 	}
 	if (!n)
 		fprintf(f, "(no socket holds an ephemeral port)\n");
@@ -199,6 +204,8 @@ void audit_print_text(FILE *f, const struct audit_view *v)
 		if (v->processes)
 			print_processes(f, in, v->top);
 	}
+	if (in->trace)
+		audit_trace_print(f, in->trace, v->top);
 	print_counters(f, in);
 	print_nics(f, v->nics, v->nnics, v->top);
 	if (in->drift && (plan_count(in->drift, CS_PENDING) ||
@@ -331,6 +338,7 @@ static json_object *dests_json(const struct audit_input *in, unsigned top)
 			v[i]->tw_recent * 1000.0 / in->sd.recent_ms : 0));
 		ADD(e, "sustainable_rate", json_object_new_double(
 			audit_sustainable_rate(in, v[i])));
+		audit_trace_dest_json(e, in->trace, v[i]);
 		json_object_array_add(a, e);
 	}
 	free(v);
@@ -496,6 +504,8 @@ json_object *audit_json(const struct audit_view *v)
 	if (in->interval > 0)
 		ADD(o, "rates", rates_json(in));
 	ADD(o, "conntrack", conntrack_json(in));
+	if (in->trace)
+		ADD(o, "trace", audit_trace_json(in->trace));
 	ADD(o, "interfaces", nics_json(v->nics, v->nnics));
 	if (in->drift)
 		ADD(o, "drift", plan_json(in->drift, VIEW_DIFF));

@@ -12,6 +12,7 @@
 #include "audit_netns.h"
 #include "audit_boot.h"
 #include "audit_render.h"
+#include "audit_trace.h"
 #include "audit_suggest.h"
 #include "cmd.h"
 #include "outfile.h"
@@ -21,7 +22,7 @@ static void usage(FILE *f)
 	fprintf(f, "usage: porttune audit [--profile FILE] "
 		"[--format text|json|prometheus|nagios] [--output FILE] "
 		"[--interval SECONDS] [--processes] [--top N] [--no-sockets] "
-		"[-w PCT] [-c PCT] [--timeout SECONDS] "
+		"[-w PCT] [-c PCT] [--timeout SECONDS] [--trace SECONDS] "
 		"[--suggest-profile FILE] [--all-netns]\n");
 }
 
@@ -72,6 +73,14 @@ static int parse_pct(const char *s, double *ratio)
 		return -1;
 	*ratio = v / 100;
 	return 0;
+}
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
 }
 
 /* "0.5", "2", "10": positive seconds, at most an hour. */
@@ -218,6 +227,7 @@ int cmd_audit(int argc, char **argv, const struct gopts *g)
 		{ "warning", required_argument, NULL, 'w' },
 		{ "critical", required_argument, NULL, 'c' },
 		{ "timeout", required_argument, NULL, 'T' },
+		{ "trace", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -231,6 +241,10 @@ int cmd_audit(int argc, char **argv, const struct gopts *g)
 	enum format fmt = FMT_TEXT;
 	const char *path = NULL, *suggest = NULL;
 	char rbuf[PATH_MAX];
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct trace_result tres = { 0 };
+	struct trace *tr = NULL;
+	double trace_s = 0;
 	struct err e = { 0 };
 	double warn = 0, crit = 0, timeout = 0;
 	const char *output = NULL;
@@ -272,6 +286,12 @@ int cmd_audit(int argc, char **argv, const struct gopts *g)
 		case 'A':
 			all_netns = true;
 			break;
+		case 'R':
+			if (!parse_seconds(optarg, &trace_s))
+				break;
+			pt_error("audit: --trace: '%s' is not a number of "
+				 "seconds (0-3600)", optarg);
+			return EXIT_AUDIT_UNKNOWN;
 		case 'g':
 			suggest = optarg;
 			break;
@@ -307,6 +327,12 @@ int cmd_audit(int argc, char **argv, const struct gopts *g)
 		arm_timeout(timeout, fmt);
 	if (path)
 		path = rooted(g, path, rbuf, sizeof(rbuf));
+	if (all_netns && trace_s > 0) {
+		/* the programs count one namespace's events */
+		pt_error("audit: --trace needs one network namespace; use "
+			 "--netns with it, not --all-netns");
+		return EXIT_AUDIT_UNKNOWN;
+	}
 	if (all_netns)
 		return all_namespaces(g, &o, path, fmt, suggest, output,
 				      warn, crit);
@@ -326,10 +352,24 @@ int cmd_audit(int argc, char **argv, const struct gopts *g)
 		profile_free(&prof);
 		return EXIT_AUDIT_UNKNOWN;
 	}
+	if (trace_s > 0) {
+		/* Ctrl-C ends the window early; the programs still detach */
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		tr = trace_begin(&tres);
+		in.trace = &tres;
+		/* the census and rates describe the end of the traced window */
+		trace_wait(tr, trace_s - o.interval, &stop);
+	}
 	if (audit_gather(&in, &o, &e))
 		pt_error("audit: %s", e.msg);
+	trace_wait(tr, trace_s, &stop);
+	trace_take(tr, &tres);
+	trace_stop(tr);
 	audit_evaluate(&in, &r);
 	audit_boot_findings(g->root, g->state_dir, path ? &prof : NULL, &r);
+	if (in.trace)
+		audit_trace_checks(&tres, &r, o.top);
 	view = (struct audit_view){ &in, &r, NULL, 0, o.top, o.processes };
 	/* NIC state is context for people; a host without ethtool netlink
 	 * still gets its port audit */
@@ -362,6 +402,7 @@ int cmd_audit(int argc, char **argv, const struct gopts *g)
 done:
 	free(nics);
 	audit_report_free(&r);
+	trace_result_free(&tres);
 	audit_input_free(&in);
 	plan_free(&plan);
 	profile_free(&prof);

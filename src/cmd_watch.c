@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "audit_render.h"
+#include "audit_trace.h"
 #include "cmd.h"
 #include "watch_render.h"
 
@@ -25,7 +26,7 @@ static void on_signal(int sig)
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: porttune watch [--interval SECONDS] [--top N] "
-		"[--count N]\n");
+		"[--count N] [--trace]\n");
 }
 
 /* $COLUMNS, else the terminal's width, else no limit (a pipe or a file). */
@@ -44,9 +45,11 @@ static unsigned screen_width(void)
 }
 
 /* One screen: counters sampled over the interval, then the census. */
-static int frame(const struct audit_opts *o, bool tty, unsigned n)
+static int frame(const struct audit_opts *o, bool tty, unsigned n,
+		 struct trace *tr, const struct trace_result *trace)
 {
 	struct audit_input in = { .cfg = AUDIT_CFG_DEFAULT };
+	struct trace_result tres = { 0 };
 	struct audit_report r;
 	struct err e = { 0 };
 	char when[32];
@@ -57,19 +60,36 @@ static int frame(const struct audit_opts *o, bool tty, unsigned n)
 		audit_input_free(&in);
 		return 0;
 	}
+	if (trace) {
+		/* counts since the previous frame: the maps are emptied */
+		if (!tr)
+			tres = *trace;	/* why tracing is impossible */
+		trace_take(tr, &tres);
+		in.trace = &tres;
+	}
 	now = time(NULL);
 	strftime(when, sizeof(when), "%H:%M:%S", localtime(&now));
 	if (tty)
 		fputs("\033[H\033[2J", stdout);
 	if (rc) {
 		pt_error("watch: %s", e.msg);
+		trace_result_free(&tres);
 		audit_input_free(&in);
 		return rc;
 	}
 	audit_evaluate(&in, &r);
+	if (trace)
+		audit_trace_checks(&tres, &r, o->top);
 	watch_print_frame(stdout, &in, &r, &(struct watch_frame){
 		when, n, o->interval, o->top, screen_width() });
+	/* the frame shows the census; the trace adds its findings and tables */
+	if (trace) {
+		printf("\n");
+		audit_trace_print_findings(stdout, &r);
+		audit_trace_print(stdout, &tres, o->top);
+	}
 	fflush(stdout);
+	trace_result_free(&tres);
 	audit_report_free(&r);
 	audit_input_free(&in);
 	return 0;
@@ -81,12 +101,16 @@ int cmd_watch(int argc, char **argv, const struct gopts *g)
 		{ "interval", required_argument, NULL, 'i' },
 		{ "top", required_argument, NULL, 't' },
 		{ "count", required_argument, NULL, 'c' },
+		{ "trace", no_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	struct audit_opts o = { .sockets = true, .top = 10, .interval = 2 };
 	struct sigaction sa = { .sa_handler = on_signal };
+	struct trace *tr = NULL;
 	unsigned count = 0;
+	struct trace_result why = { 0 };
+	bool trace = false;
 	int c, rc = 0;
 
 	(void)g;
@@ -108,6 +132,9 @@ int cmd_watch(int argc, char **argv, const struct gopts *g)
 				break;
 			pt_error("watch: --count: '%s' is not a count", optarg);
 			return EXIT_USAGE;
+		case 'T':
+			trace = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return finish_stdout(EXIT_OK);
@@ -123,7 +150,11 @@ int cmd_watch(int argc, char **argv, const struct gopts *g)
 	/* no SA_RESTART: the interval's sleep ends at once on Ctrl-C */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	if (trace)
+		tr = trace_begin(&why);
 	for (unsigned n = 1; !stop && !rc && (!count || n <= count); n++)
-		rc = frame(&o, isatty(STDOUT_FILENO), n);
+		rc = frame(&o, isatty(STDOUT_FILENO), n, tr,
+			   trace ? &why : NULL);
+	trace_stop(tr);
 	return finish_stdout(rc ? 1 : EXIT_OK);
 }

@@ -30,10 +30,11 @@ static const struct command commands[] = {
 	{ "audit", cmd_audit, "[--profile FILE] "
 	  "[--format text|json|prometheus|nagios] [--output FILE] "
 	  "[--interval S] [--processes] [--top N] [--no-sockets] [-w PCT] "
-	  "[-c PCT] [--timeout S] [--suggest-profile FILE] [--all-netns]",
+	  "[-c PCT] [--timeout S] [--trace S] [--suggest-profile FILE] "
+	  "[--all-netns]",
 	  "diagnose ephemeral-port exhaustion and the settings behind it",
 	  EXIT_AUDIT_UNKNOWN, false },
-	{ "watch", cmd_watch, "[--interval S] [--top N] [--count N]",
+	{ "watch", cmd_watch, "[--interval S] [--top N] [--count N] [--trace]",
 	  "refresh the key figures and top destinations until interrupted",
 	  EXIT_USAGE, false },
 	{ "diff", cmd_diff, "--profile FILE [--format text|json]",

@@ -45,6 +45,7 @@ test_bound_only_sockets_take_ports_from_every_destination() {
 test_time_wait_blocks_until_reuse_applies_then_clears() {
 	tiny_range 40000 40009
 	loadgen tw --mode timewait --count 10 --dst 127.0.0.2:7002 --timeout 30
+	wait "$LG_PID" || true	# its listener must be gone before the next one
 	expect_eq "$(ss -tanH state time-wait | wc -l)" 10 "ss TIME_WAIT"
 	# reuse off: the kernel refuses the next connect() to this destination
 	loadgen x --mode established --count 1 --dst 127.0.0.2:7002 --hold 0
@@ -89,6 +90,7 @@ test_young_time_wait_still_blocks_with_reuse_on() {
 		echo "tcp_tw_reuse_delay needs Linux 6.14; nothing to check"; return 0; }
 	sysctl_set net.ipv4.tcp_tw_reuse_delay 60000
 	loadgen tw --mode timewait --count 10 --dst 127.0.0.2:7002 --timeout 30
+	wait "$LG_PID" || true	# its listener must be gone before the next one
 	loadgen x --mode established --count 1 --dst 127.0.0.2:7002 --hold 0
 	grep -q 'EADDRNOTAVAIL=1' "$WORK/x" || fail "kernel: $(cat "$WORK/x")"
 	run pt audit --format json
@@ -99,6 +101,7 @@ test_young_time_wait_still_blocks_with_reuse_on() {
 
 test_orphaned_fin_wait2_is_not_called_time_wait() {
 	loadgen tw --mode timewait --count 20 --dst 127.0.0.2:7002 --timeout 30
+	wait "$LG_PID" || true	# its listener must be gone before the next one
 	loadgen fw --mode finwait2 --count 10 --dst 127.0.0.3:7003 --hold 30
 	sleep 0.3
 	expect_eq "$(ss -tanH state time-wait | wc -l)" 20 "ss TIME_WAIT"
@@ -139,6 +142,7 @@ test_one_capacity_figure_and_no_contradiction() {
 	tiny_range 40000 40019
 	loadgen l --listen 127.0.0.1:40010 --hold 30
 	loadgen tw --mode timewait --count 25 --dst 127.0.0.2:7002 --timeout 30
+	wait "$LG_PID" || true	# its listener must be gone before the next one
 	grep -q 'created=19 .*EADDRNOTAVAIL' "$WORK/tw" || fail "kernel: $(cat "$WORK/tw")"
 	run pt audit --format json
 	expect_rc 2
@@ -213,6 +217,7 @@ EOF
 test_suggested_profile_fixes_what_the_audit_found() {
 	tiny_range 40000 40009
 	loadgen tw --mode timewait --count 10 --dst 127.0.0.2:7002 --timeout 30
+	wait "$LG_PID" || true	# its listener must be gone before the next one
 	run pt audit --suggest-profile "$WORK/s.ini"
 	expect_rc 2
 	expect_err 's.ini: [0-9]+ suggested setting'

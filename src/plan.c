@@ -100,16 +100,6 @@ const char *change_restore_value(const struct change *c)
 
 /* ---- sysctl backend ------------------------------------------------ */
 
-static bool sysctl_same(const char *key, const char *a, const char *b)
-{
-	char na[SYSCTL_VALUE_MAX], nb[SYSCTL_VALUE_MAX];
-
-	if (sysctl_check(key, a, na, sizeof(na), NULL, 0, NULL))
-		sysctl_norm_ws(a, na, sizeof(na));
-	if (sysctl_check(key, b, nb, sizeof(nb), NULL, 0, NULL))
-		sysctl_norm_ws(b, nb, sizeof(nb));
-	return !strcmp(na, nb);
-}
 
 static const char *desired(const struct profile *p, const char *key)
 {
@@ -196,7 +186,7 @@ static int sysctl_build(const struct profile *p, struct plan *plan,
 			continue;
 		}
 		c->before = xstrdup0(cur);
-		c->status = sysctl_same(kv->key, cur, kv->value) ? CS_SAME
+		c->status = sysctl_same_value(kv->key, cur, kv->value) ? CS_SAME
 								 : CS_PENDING;
 	}
 	for (size_t i = 0; i < plan->n; i++)
@@ -224,7 +214,7 @@ static int sysctl_set(struct plan *plan, struct change *v, size_t n,
 			return rc;
 		v[i].touched = true;
 		rc = sysctl_read(v[i].key, now, sizeof(now), err);
-		if (!rc && !sysctl_same(v[i].key, now, want))
+		if (!rc && !sysctl_same_value(v[i].key, now, want))
 			rc = err_set(err, -EIO, "%s: wrote '%s' but the kernel "
 				     "reads back '%s'", v[i].key, want, now);
 		if (rc) {

@@ -19,33 +19,8 @@
 #include <unistd.h>
 
 #include "profile.h"
+#include "strbuf.h"
 #include "snapshot.h"
-
-struct buf {
-	char *s;
-	size_t len, cap;
-};
-
-__attribute__((format(printf, 2, 3)))
-static void bprintf(struct buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (b->len + n + 1 > b->cap) {
-		b->cap = (b->len + n + 1) * 2;
-		b->s = realloc(b->s, b->cap);
-		if (!b->s)
-			abort();
-	}
-	va_start(ap, fmt);
-	vsnprintf(b->s + b->len, n + 1, fmt, ap);
-	va_end(ap);
-	b->len += n;
-}
 
 /* inih cuts values at " ;" and strips blanks; such a value cannot round-trip. */
 static int check_value(const struct change *c, struct err *err)

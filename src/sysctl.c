@@ -416,3 +416,14 @@ int sysctl_probe(const char *key, struct err *err)
 			       : "%s: read-only in this kernel", key);
 	return 0;
 }
+
+bool sysctl_same_value(const char *key, const char *a, const char *b)
+{
+	char na[SYSCTL_VALUE_MAX], nb[SYSCTL_VALUE_MAX];
+
+	if (sysctl_check(key, a, na, sizeof(na), NULL, 0, NULL))
+		sysctl_norm_ws(a, na, sizeof(na));
+	if (sysctl_check(key, b, nb, sizeof(nb), NULL, 0, NULL))
+		sysctl_norm_ws(b, nb, sizeof(nb));
+	return !strcmp(na, nb);
+}

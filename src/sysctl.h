@@ -63,6 +63,10 @@ unsigned portset_count(const struct portset *s, unsigned lo, unsigned hi);
 /* ip_local_reserved_ports syntax ("8080,9000-9100", empty) -> set; pure. */
 int sysctl_portlist_parse(const char *v, struct portset *set, struct err *err);
 
+/* Whether two values of key are the same once normalised (multi-value
+ * sysctls compare by their numbers, not their blanks); pure. */
+bool sysctl_same_value(const char *key, const char *a, const char *b);
+
 /* Parse "a b" into two ints; pure. */
 int sysctl_parse_range(const char *v, long *lo, long *hi);
 

@@ -346,16 +346,6 @@ const struct sysctld_entry *sysctld_effective(const struct sysctld_conf *conf,
 	return glob;
 }
 
-static bool same_value(const char *key, const char *a, const char *b)
-{
-	char na[SYSCTL_VALUE_MAX], nb[SYSCTL_VALUE_MAX];
-
-	if (sysctl_check(key, a, na, sizeof(na), NULL, 0, NULL))
-		sysctl_norm_ws(a, na, sizeof(na));
-	if (sysctl_check(key, b, nb, sizeof(nb), NULL, 0, NULL))
-		sysctl_norm_ws(b, nb, sizeof(nb));
-	return !strcmp(na, nb);
-}
 
 void sysctld_conflicts(const struct sysctld_conf *conf,
 		       const struct profile *p, struct boot_conflicts *out)
@@ -367,7 +357,7 @@ void sysctld_conflicts(const struct sysctld_conf *conf,
 								  kv->key);
 		struct boot_conflict *c;
 
-		if (!e || same_value(kv->key, e->value, kv->value))
+		if (!e || sysctl_same_value(kv->key, e->value, kv->value))
 			continue;
 		out->v = xrealloc(out->v, (out->n + 1) * sizeof(*out->v));
 		c = &out->v[out->n++];

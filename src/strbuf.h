@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef PORTTUNE_STRBUF_H
+#define PORTTUNE_STRBUF_H
+
+#include <stddef.h>
+
+/* A growing NUL-terminated string; { 0 } is empty. Out of memory aborts. */
+struct buf {
+	char *s;
+	size_t len, cap;
+};
+
+void bprintf(struct buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "audit_render.h"
+#include "trace.h"
 
 #define NAGIOS_MAX 8192
 /* room kept for the line that says how many findings were left out */
@@ -74,12 +75,13 @@ static void perfdata(struct nbuf *b, const struct audit_input *in)
 {
 	const struct sd_dest *top[1];
 	long cap = audit_capacity(in);
-	long tw = in->tcp_tw != UNSET ? in->tcp_tw
-		  : in->have_sd ? (long)in->sd.tcp_state[SD_TIME_WAIT] : UNSET;
 
 	put(b, 0, " |");
-	if (tw != UNSET)
-		put(b, 0, " 'time_wait'=%ld;;;0", tw);
+	/* sockstat's tw counts orphaned FIN_WAIT2 too: TIME_WAIT is the dump's */
+	if (in->have_sd)
+		put(b, 0, " 'time_wait'=%u;;;0", in->sd.tcp_state[SD_TIME_WAIT]);
+	else if (in->tcp_tw != UNSET)
+		put(b, 0, " 'timewait_minisockets'=%ld;;;0", in->tcp_tw);
 	if (in->have_sd)
 		put(b, 0, " 'established'=%u;;;0",
 		    in->sd.tcp_state[SD_ESTABLISHED]);
@@ -94,6 +96,14 @@ static void perfdata(struct nbuf *b, const struct audit_input *in)
 	}
 	if (in->attempt_fails != UNSET)
 		put(b, 0, " 'failed_connects'=%lldc;;;0", in->attempt_fails);
+	if (in->trace && in->trace->ok) {
+		unsigned long long n = 0;
+
+		for (size_t i = 0; i < in->trace->n[TRACE_CONNECT_FAIL]; i++)
+			n += in->trace->v[TRACE_CONNECT_FAIL][i].count;
+		/* what --trace saw fail in its window: exhaustion happening */
+		put(b, 0, " 'traced_connect_failures'=%llu;;1;0", n);
+	}
 }
 
 void audit_print_nagios(FILE *f, const struct audit_view *v)

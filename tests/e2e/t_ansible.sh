@@ -80,3 +80,15 @@ test_ansible_failure_carries_porttunes_message() {
 	expect_out 'FAILED!.*porttune: .*p\.ini:2: .*tcp_tw_recycle'
 	expect_eq "$(sysctl_get net.ipv4.tcp_fin_timeout)" 60
 }
+
+test_ansible_netns_option_tunes_that_namespace_only() {
+	ansible_setup
+	netns_add pod
+	in_ns pod sh -c 'echo 60 > /proc/sys/net/ipv4/tcp_fin_timeout'
+	sed -i "s|^        binary: .*|&\n        netns: $NS_PREFIX-pod|" "$WORK/play.yml"
+	play
+	expect_rc 0
+	expect_eq "$(recap)" 1 "changed"
+	expect_eq "$(in_ns pod cat /proc/sys/net/ipv4/tcp_fin_timeout)" 30 "pod's value"
+	expect_eq "$(sysctl_get net.ipv4.tcp_fin_timeout)" 60 "this namespace's value"
+}

@@ -41,6 +41,8 @@ test_nagios_first_line_names_the_worst_destination() {
 }
 
 test_nagios_ok_host_is_ok_with_perfdata() {
+	# reuse off: these TIME_WAIT sockets hold their ports however old
+	sysctl_set net.ipv4.tcp_tw_reuse 0
 	loadgen a --mode timewait --count 5 --dst 127.0.0.2:7002 --timeout 30
 	run pt audit --format nagios
 	expect_rc 0

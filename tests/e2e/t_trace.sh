@@ -220,3 +220,15 @@ test_trace_reports_a_full_map() {
 	       .severity == "WARNING")' "$WORK/trace" > /dev/null ||
 		fail "no trace-map-full finding"
 }
+
+test_trace_failures_in_nagios_perfdata() {
+	exhausting_range
+	trace_bg nag audit --trace 3 --format nagios
+	"$CHURN" --dst 127.0.0.1:8080 --seconds 1 > "$WORK/client"
+	wait "$TR_PID" || true
+	own=$(sed -n 's/^fail .*errno=EADDRNOTAVAIL count=\([0-9]*\).*/\1/p' "$WORK/client" |
+		awk '{ s += $1 } END { print s + 0 }')
+	got=$(sed -n "s/.*'traced_connect_failures'=\([0-9]*\);;1;0.*/\1/p" "$WORK/nag")
+	grep -q '^PORTTUNE CRITICAL - ' "$WORK/nag" || fail "$(cat "$WORK/nag")"
+	within5 "$got" "$own" "nagios traced failures"
+}

@@ -80,7 +80,7 @@ static void destination_beats_other_findings_of_its_severity(void **state)
 	add(&r, "tw-reuse", SEV_OK, "fine");
 	out = render(&in, &r, &len);
 	assert_string_equal(out, "PORTTUNE WARNING - a -> b:80 uses 60% | "
-			    "'time_wait'=7;;;0 'usable_ports'=28232;;;0\n"
+			    "'timewait_minisockets'=7;;;0 'usable_ports'=28232;;;0\n"
 			    "WARNING port-range: small range\n");
 	free(out);
 	audit_report_free(&r);

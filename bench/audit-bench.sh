@@ -28,19 +28,8 @@ SIZES=${SIZES:-"100000 200000"}
 RUNS=${RUNS:-5}
 CC=${CC:-cc}
 
-# /proc/1/ns/net is often unreadable (pid 1 may be another user's), so
-# compare with the namespace recorded before re-executing, never with pid 1.
-netns=$(readlink /proc/self/ns/net)
-if [ -z "${AUDIT_BENCH_HOST_NETNS:-}" ]; then
-	[ "$(id -u)" = 0 ] || { echo "audit-bench: needs root (unshare -n)" >&2; exit 2; }
-	[ -n "$netns" ] || { echo "audit-bench: cannot read /proc/self/ns/net" >&2; exit 2; }
-	export AUDIT_BENCH_HOST_NETNS="$netns"
-	exec unshare -n "$0" "$@"
-fi
-if [ -z "$netns" ] || [ "$netns" = "$AUDIT_BENCH_HOST_NETNS" ]; then
-	echo "audit-bench: not in a private network namespace; refusing" >&2
-	exit 2
-fi
+. "$here/private-netns.sh"
+private_netns audit-bench bash "$@"
 
 tmp=$(mktemp -d /tmp/audit-bench.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT

@@ -35,19 +35,8 @@ SOCKS=${SOCKS:-1000}
 RUNS=${RUNS:-3}
 CC=${CC:-cc}
 
-# The namespaces made here are new, but the runner itself stays out of the
-# host's namespace too, as every benchmark does.
-netns=$(readlink /proc/self/ns/net)
-if [ -z "${NETNS_BENCH_HOST_NETNS:-}" ]; then
-	[ "$(id -u)" = 0 ] || { echo "netns-bench: needs root (ip netns add)" >&2; exit 2; }
-	[ -n "$netns" ] || { echo "netns-bench: cannot read /proc/self/ns/net" >&2; exit 2; }
-	export NETNS_BENCH_HOST_NETNS="$netns"
-	exec unshare -n bash "$0" "$@"
-fi
-if [ -z "$netns" ] || [ "$netns" = "$NETNS_BENCH_HOST_NETNS" ]; then
-	echo "netns-bench: not in a private network namespace; refusing" >&2
-	exit 2
-fi
+. "$here/private-netns.sh"
+private_netns netns-bench bash "$@"
 
 tmp=$(mktemp -d /tmp/netns-bench.XXXXXX)
 prefix="netns-bench-$$-"

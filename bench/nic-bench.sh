@@ -27,22 +27,9 @@ NIFS=${NIFS:-256}
 RUNS=${RUNS:-5}
 TARGET=20
 
-# Refuse to touch the host: run only in a namespace other than the one we
-# were started in (and other than pid 1's, when that is readable).
-netns=$(readlink /proc/self/ns/net)
-if [ -z "${NIC_BENCH_HOST_NETNS:-}" ]; then
-	[ "$(id -u)" = 0 ] || { echo "nic-bench: needs root (unshare -n)" >&2; exit 2; }
-	[ -n "$netns" ] || { echo "nic-bench: cannot read /proc/self/ns/net" >&2; exit 2; }
-	NIC_BENCH_HOST_NETNS=$netns
-	export NIC_BENCH_HOST_NETNS
-	exec unshare -n sh "$0" "$@"
-fi
-init=$(readlink /proc/1/ns/net 2>/dev/null || true)
-if [ -z "$netns" ] || [ "$netns" = "$NIC_BENCH_HOST_NETNS" ] ||
-   [ "$netns" = "$init" ]; then
-	echo "nic-bench: not in a private network namespace; refusing" >&2
-	exit 2
-fi
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/private-netns.sh"
+private_netns nic-bench sh "$@"
 
 for t in ip ethtool; do
 	command -v "$t" > /dev/null ||

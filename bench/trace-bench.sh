@@ -34,17 +34,8 @@ ROUNDS=${ROUNDS:-6}
 RUN_S=${SECONDS_PER_RUN:-2}
 CC=${CC:-cc}
 
-netns=$(readlink /proc/self/ns/net)
-if [ -z "${TRACE_BENCH_HOST_NETNS:-}" ]; then
-	[ "$(id -u)" = 0 ] || { echo "trace-bench: needs root (unshare -n, BPF)" >&2; exit 2; }
-	[ -n "$netns" ] || { echo "trace-bench: cannot read /proc/self/ns/net" >&2; exit 2; }
-	export TRACE_BENCH_HOST_NETNS="$netns"
-	exec unshare -n "$0" "$@"
-fi
-if [ -z "$netns" ] || [ "$netns" = "$TRACE_BENCH_HOST_NETNS" ]; then
-	echo "trace-bench: not in a private network namespace; refusing" >&2
-	exit 2
-fi
+. "$here/private-netns.sh"
+private_netns trace-bench bash "$@"
 
 tmp=$(mktemp -d /tmp/trace-bench.XXXXXX)
 pids=""

@@ -153,6 +153,18 @@ static int write_suggestion(const struct audit_report *r, const char *file)
 	return rc ? -1 : 0;
 }
 
+/* -w/-c beat the profile's [audit] thresholds; -1 if they cross. */
+static int thresholds(struct audit_cfg *cfg, double warn, double crit)
+{
+	cfg->warn_ratio = warn ? warn : cfg->warn_ratio;
+	cfg->crit_ratio = crit ? crit : cfg->crit_ratio;
+	if (cfg->warn_ratio <= cfg->crit_ratio)
+		return 0;
+	pt_error("audit: the warning threshold (%g%%) is above the critical "
+		 "one (%g%%)", 100 * cfg->warn_ratio, 100 * cfg->crit_ratio);
+	return -1;
+}
+
 /* --all-netns: the same audit in every network namespace. */
 static int all_namespaces(const struct gopts *g, const struct audit_opts *o,
 			  const char *path, enum format fmt,
@@ -188,12 +200,7 @@ static int all_namespaces(const struct gopts *g, const struct audit_opts *o,
 		q.prof = &prof;
 		q.cfg = prof.audit;
 	}
-	q.cfg.warn_ratio = warn ? warn : q.cfg.warn_ratio;
-	q.cfg.crit_ratio = crit ? crit : q.cfg.crit_ratio;
-	if (q.cfg.warn_ratio > q.cfg.crit_ratio) {
-		pt_error("audit: the warning threshold (%g%%) is above the "
-			 "critical one (%g%%)", 100 * q.cfg.warn_ratio,
-			 100 * q.cfg.crit_ratio);
+	if (thresholds(&q.cfg, warn, crit)) {
 		profile_free(&prof);
 		return EXIT_AUDIT_UNKNOWN;
 	}
@@ -341,13 +348,7 @@ int cmd_audit(int argc, char **argv, const struct gopts *g)
 		profile_free(&prof);
 		return EXIT_AUDIT_UNKNOWN;
 	}
-	/* the command line beats the profile's [audit] thresholds */
-	in.cfg.warn_ratio = warn ? warn : in.cfg.warn_ratio;
-	in.cfg.crit_ratio = crit ? crit : in.cfg.crit_ratio;
-	if (in.cfg.warn_ratio > in.cfg.crit_ratio) {
-		pt_error("audit: the warning threshold (%g%%) is above the "
-			 "critical one (%g%%)", 100 * in.cfg.warn_ratio,
-			 100 * in.cfg.crit_ratio);
+	if (thresholds(&in.cfg, warn, crit)) {
 		plan_free(&plan);
 		profile_free(&prof);
 		return EXIT_AUDIT_UNKNOWN;

@@ -12,16 +12,8 @@
 #include <string.h>
 
 #include "persist.h"
+#include "xalloc.h"
 #include "strbuf.h"
-
-static char *xstrdup(const char *s)
-{
-	char *d = strdup(s);
-
-	if (!d)
-		abort();
-	return d;
-}
 
 char *persist_profile_text(const struct profile *p, const char *source)
 {

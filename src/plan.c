@@ -10,18 +10,10 @@
 #include <string.h>
 
 #include "backend.h"
+#include "xalloc.h"
 #include "plan.h"
 #include "portguard.h"
 #include "sysctl.h"
-
-static char *xstrdup0(const char *s)
-{
-	char *d = s ? strdup(s) : NULL;
-
-	if (s && !d)
-		abort();
-	return d;
-}
 
 static char *vfmt(const char *fmt, va_list ap)
 {

@@ -18,6 +18,7 @@
 #include <ini.h>
 
 #include "nic.h"
+#include "xalloc.h"
 #include "profile.h"
 #include "sysctl.h"
 
@@ -63,24 +64,6 @@ static const char *const sections[] = { "profile", "sysctl", "nic", "snapshot",
 					"audit" };
 static const char *const profile_keys[] = { "description", "include" };
 static const char *const audit_keys[] = { "warn-occupancy", "crit-occupancy" };
-
-static void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-
-	if (!q)
-		abort();	/* out of memory in a CLI: nothing to salvage */
-	return q;
-}
-
-static char *xstrdup(const char *s)
-{
-	char *d = strdup(s);
-
-	if (!d)
-		abort();
-	return d;
-}
 
 static void push_str(char ***v, size_t *n, char *s)
 {

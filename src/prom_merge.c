@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "prom_merge.h"
+#include "xalloc.h"
 
 struct family {
 	char *name;
@@ -21,15 +22,6 @@ struct families {
 	struct family *v;
 	size_t n;
 };
-
-static char *xstrndup(const char *s, size_t n)
-{
-	char *d = strndup(s, n);
-
-	if (!d)
-		abort();
-	return d;
-}
 
 static struct family *family_of(struct families *fs, const char *name,
 				size_t len)

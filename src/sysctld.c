@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "sysctl.h"
+#include "xalloc.h"
 #include "sysctld.h"
 
 #define CONF_MAX (1 << 20)	/* larger sysctl.d files are not config */
@@ -27,29 +28,6 @@ static const char *const dirs[] = {
 	"/etc/sysctl.d", "/run/sysctl.d", "/usr/local/lib/sysctl.d",
 	"/usr/lib/sysctl.d", "/lib/sysctl.d",
 };
-
-static void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-
-	if (!q)
-		abort();
-	return q;
-}
-
-static char *xstrndup(const char *s, size_t n)
-{
-	char *d = strndup(s, n);
-
-	if (!d)
-		abort();
-	return d;
-}
-
-static char *xstrdup(const char *s)
-{
-	return xstrndup(s, strlen(s));
-}
 
 static void push(char ***v, size_t *n, char *s)
 {

@@ -58,34 +58,6 @@ static const struct command commands[] = {
 	  EXIT_USAGE, false },
 };
 
-void pt_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("porttune: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-void warn_interrupted(unsigned id)
-{
-	pt_error("warning: snapshot %u: an apply or rollback was interrupted "
-		 "and the host may be half changed; undo it with 'porttune "
-		 "rollback', or keep the host as it is with 'porttune "
-		 "snapshots ack %u'", id, id);
-}
-
-int finish_stdout(int code)
-{
-	if (fflush(stdout) || ferror(stdout)) {
-		pt_error("write error on standard output: %s", strerror(errno));
-		return code ? code : 1;
-	}
-	return code;
-}
-
 /*
  * Global options: accepted before or after the command name, anywhere
  * before "--", as "--NAME VALUE" or "--NAME=VALUE". main consumes them, so

@@ -10,125 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend.h"
+#include "plan.h"
 #include "ethtool.h"
 #include "links.h"
 #include "nic.h"
-
-static const struct {
-	const char *prefix;
-	enum eth_area area;
-} prefixes[] = {
-	{ "offload", ETH_FEATURES },
-	{ "coalesce", ETH_COALESCE },
-	{ "ring", ETH_RINGS },
-	{ "channels", ETH_CHANNELS },
-};
-
-#define NPREFIX (sizeof(prefixes) / sizeof(*prefixes))
-
-static int area_of(const char *key, const char **name)
-{
-	const char *dot = strchr(key, '.');
-
-	for (size_t i = 0; dot && i < NPREFIX; i++) {
-		if (strlen(prefixes[i].prefix) == (size_t)(dot - key) &&
-		    !strncmp(key, prefixes[i].prefix, dot - key)) {
-			*name = dot + 1;
-			return prefixes[i].area;
-		}
-	}
-	return -1;
-}
-
-static const char *prefix_of(enum eth_area area)
-{
-	for (size_t i = 0; i < NPREFIX; i++)
-		if (prefixes[i].area == area)
-			return prefixes[i].prefix;
-	return "?";
-}
-
-static int parse_u32(const char *v, unsigned long *out)
-{
-	char *end;
-
-	if (!*v || *v == '-')
-		return -EINVAL;
-	errno = 0;
-	*out = strtoul(v, &end, 10);
-	return errno || *end || *out > 0xffffffffUL ? -EINVAL : 0;
-}
-
-static int suggest_key(const char *key, char *msg, size_t len)
-{
-	const char *cands[NPREFIX * ETH_PARAM_MAX + 1];
-	char *full[NPREFIX * ETH_PARAM_MAX + 1];
-	const char *near;
-	size_t n = 0;
-
-	for (size_t a = 1; a < NPREFIX; a++) {
-		for (unsigned i = 0; i < eth_param_count(prefixes[a].area); i++) {
-			if (asprintf(&full[n], "%s.%s", prefixes[a].prefix,
-				     eth_param_at(prefixes[a].area, i)->name) < 0)
-				abort();
-			cands[n] = full[n];
-			n++;
-		}
-	}
-	near = nearest_word(key, cands, n);
-	if (near)
-		snprintf(msg, len, "unknown NIC setting '%s'; did you mean "
-			 "'%s'?", key, near);
-	else
-		snprintf(msg, len, "unknown NIC setting '%s' (use offload.*, "
-			 "coalesce.*, ring.* or channels.*)", key);
-	for (size_t i = 0; i < n; i++)
-		free(full[i]);
-	return -EINVAL;
-}
-
-int nic_key_check(const char *key, const char *value, char *norm,
-		  size_t normlen, char *msg, size_t msglen)
-{
-	const struct eth_param *p;
-	const char *name;
-	int area = area_of(key, &name);
-	unsigned long u;
-	bool onoff = !strcmp(value, "on") || !strcmp(value, "off");
-
-	if (area < 0 || !*name)
-		return suggest_key(key, msg, msglen);
-	if (area == ETH_FEATURES && !eth_feature_token_valid(name)) {
-		snprintf(msg, msglen, "%s: '%s' is not an ethtool feature name",
-			 key, name);
-		return -EINVAL;
-	}
-	p = area == ETH_FEATURES ? NULL : eth_param_find(area, name);
-	if (area != ETH_FEATURES && !p)
-		return suggest_key(key, msg, msglen);
-	/* offloads and the u8 coalesce flags are switches */
-	if (!p || p->type == ETH_BOOL) {
-		if (!onoff) {
-			snprintf(msg, msglen, "%s: '%s' is not on or off", key,
-				 value);
-			return -EINVAL;
-		}
-		snprintf(norm, normlen, "%s", value);
-		return 0;
-	}
-	if (!strcmp(value, "max") && p->max_attr) {
-		snprintf(norm, normlen, "max");
-		return 0;
-	}
-	if (parse_u32(value, &u)) {
-		snprintf(msg, msglen, "%s: '%s' is not a number%s", key, value,
-			 p->max_attr ? " or max" : "");
-		return -EINVAL;
-	}
-	snprintf(norm, normlen, "%lu", u);
-	return 0;
-}
+#include "nic_keys.h"
+#include "words.h"
 
 /* ---- plan ------------------------------------------------------------ */
 
@@ -190,7 +77,7 @@ static void collect(struct plan *plan, struct eth *eth, const struct link *l,
 		struct want one = { kv->value, kv->file, kv->line, NULL };
 		const struct eth_param *p;
 		const char *name;
-		int area = area_of(kv->key, &name);
+		int area = nic_area_of(kv->key, &name);
 
 		w->mask |= ETH_AREA_BIT(area);
 		if (area != ETH_FEATURES) {
@@ -297,7 +184,7 @@ static void plan_params(struct plan *plan, struct link *l,
 
 		if (!x->value)
 			continue;
-		snprintf(key, sizeof(key), "%s.%s", prefix_of(area), p->name);
+		snprintf(key, sizeof(key), "%s.%s", nic_area_prefix(area), p->name);
 		if (!strcmp(x->value, "max") && st->supported && v->present)
 			snprintf(val, sizeof(val), "%u", v->max);
 		else
@@ -312,7 +199,7 @@ static void plan_params(struct plan *plan, struct link *l,
 			else
 				plan_set_note(c, "driver %s has no %s settings",
 					      driver_of(l),
-					      prefix_of(area));
+					      nic_area_prefix(area));
 			continue;
 		}
 		if (p->type == ETH_BOOL)
@@ -332,7 +219,7 @@ static unsigned section_areas(const struct nic_section *s)
 	const char *name;
 
 	for (size_t k = 0; k < s->nkv; k++) {
-		int area = area_of(s->kv[k].key, &name);
+		int area = nic_area_of(s->kv[k].key, &name);
 
 		if (area >= 0)
 			mask |= ETH_AREA_BIT(area);
@@ -500,12 +387,12 @@ static int nic_build(const struct profile *p, struct plan *plan,
 static size_t nic_group(const struct change *v, size_t n)
 {
 	const char *a, *b;
-	int area = area_of(v[0].key, &a);
+	int area = nic_area_of(v[0].key, &a);
 	size_t len = 1;
 
 	while (len < n && v[len].target == T_NIC &&
 	       !strcmp(v[len].dev, v[0].dev) &&
-	       area_of(v[len].key, &b) == area)
+	       nic_area_of(v[len].key, &b) == area)
 		len++;
 	return len;
 }
@@ -532,7 +419,7 @@ static int nic_error(struct err *err, const struct change *v, size_t n,
 	if (only && area != ETH_FEATURES) {
 		const char *name;
 
-		area_of(only->key, &name);
+		nic_area_of(only->key, &name);
 		/* ethtool.c already names a blamed parameter: drop it here */
 		if (!strncmp(err->msg, name, strlen(name)) &&
 		    !strncmp(err->msg + strlen(name), ": ", 2))
@@ -540,7 +427,7 @@ static int nic_error(struct err *err, const struct change *v, size_t n,
 				strlen(err->msg + strlen(name) + 2) + 1);
 		return err_prefix(err, "%s: %s", v[0].dev, only->key);
 	}
-	return err_prefix(err, "%s: %s", v[0].dev, prefix_of(area));
+	return err_prefix(err, "%s: %s", v[0].dev, nic_area_prefix(area));
 }
 
 /* The kernel found no device with the planned index and name. */
@@ -620,9 +507,9 @@ static int set_params(struct eth *eth, struct change *v, size_t n,
 
 		if (!selected(&v[i], revert))
 			continue;
-		area_of(v[i].key, &name);
+		nic_area_of(v[i].key, &name);
 		if (strcmp(val, "on") && strcmp(val, "off"))
-			parse_u32(val, &u);
+			nic_parse_u32(val, &u);
 		ch[nch++] = (struct eth_change){ eth_param_find(area, name),
 			!strcmp(val, "on") ? 1 : u };
 	}
@@ -666,7 +553,7 @@ static int nic_set(struct plan *plan, struct change *v, size_t n, bool revert,
 {
 	struct eth *eth = session(plan, err);
 	const char *name;
-	int area = area_of(v[0].key, &name);
+	int area = nic_area_of(v[0].key, &name);
 
 	if (!eth)
 		return err->code;

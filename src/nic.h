@@ -6,14 +6,6 @@
 
 #include "profile.h"
 
-/*
- * Check one key of a [nic ...] section: offload.NAME = on|off,
- * coalesce.NAME = N|on|off, ring.NAME = N|max, channels.NAME = N|max.
- * Pure. On success norm holds the normalised value; otherwise msg says why.
- */
-int nic_key_check(const char *key, const char *value, char *norm,
-		  size_t normlen, char *msg, size_t msglen);
-
 /* What audit shows for one interface; filled by nic_survey(). */
 struct nic_state {
 	char name[16];

@@ -130,7 +130,7 @@ json_object *plan_json(const struct plan *p, enum view v)
 		json_object *e = json_object_new_object();
 
 		json_object_object_add(e, "type", json_object_new_string(
-			c->target == T_SYSCTL ? "sysctl" : "nic"));
+			keyspec_of(c->target)->type));
 		json_object_object_add(e, "device", jstr(c->dev));
 		json_object_object_add(e, "setting", jstr(c->key));
 		json_object_object_add(e, "before", jstr(c->before));

@@ -6,9 +6,8 @@
 #include <stddef.h>
 
 #include "err.h"
+#include "keyspec.h"
 #include "profile.h"
-
-enum target { T_SYSCTL, T_NIC };
 
 enum chg_status {
 	CS_SAME,	/* already as desired */
@@ -41,7 +40,7 @@ struct plan {
 	size_t n;
 	char **warnings;
 	size_t nwarnings;
-	void *ctx[2];		/* per backend (enum target), e.g. a socket */
+	void *ctx[T_COUNT];		/* per backend (enum target), e.g. a socket */
 };
 
 /* Read the current state of everything p names and compare. */
@@ -68,5 +67,31 @@ const char *chg_status_name(enum chg_status st);
 /* The value a snapshot stores and a revert writes. */
 const char *change_restore_value(const struct change *c);
 void plan_free(struct plan *plan);
+
+/* What plan.c needs from each kind of setting. */
+struct backend {
+	enum target target;
+	/* append this backend's changes for profile p, statuses filled */
+	int (*build)(const struct profile *p, struct plan *plan,
+		     struct err *err);
+	/*
+	 * Write v[0..n): entries in CS_PENDING get their `after` value and
+	 * read back; each written one is marked `touched`, and CS_FAILED when
+	 * it did not take (the caller marks the rest CS_CHANGED, or CS_FAILED
+	 * on error). Reverting, touched entries get change_restore_value().
+	 */
+	int (*set)(struct plan *plan, struct change *v, size_t n, bool revert,
+		   struct err *err);
+	/* how many changes from v[0] travel in one request (n available) */
+	size_t (*group)(const struct change *v, size_t n);
+	/* free what build left in plan->ctx[target]; may be NULL */
+	void (*release)(struct plan *plan);
+};
+
+extern const struct backend sysctl_backend;
+extern const struct backend nic_backend;
+
+/* Every backend, indexed by its target (backends.c). */
+extern const struct backend *const backends[T_COUNT];
 
 #endif

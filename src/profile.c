@@ -17,10 +17,10 @@
 
 #include <ini.h>
 
-#include "nic.h"
-#include "xalloc.h"
+#include "keyspec.h"
 #include "profile.h"
-#include "sysctl.h"
+#include "words.h"
+#include "xalloc.h"
 
 #define MAX_INCLUDE_DEPTH 16
 /* Files read for one profile, the top one included: depth alone lets a
@@ -28,7 +28,9 @@
 #define MAX_FILES 64
 #define BOM "\xef\xbb\xbf"
 
-enum sect { S_NONE, S_PROFILE, S_SYSCTL, S_NIC, S_SNAPSHOT, S_AUDIT, S_BAD };
+struct layer;
+/* What a line means in the section it is in. */
+typedef void (*key_fn)(struct layer *l, const char *name, const char *value);
 
 /* One file being parsed: its own values before includes are merged in. */
 struct layer {
@@ -38,7 +40,8 @@ struct layer {
 	const char *text;
 	size_t pos;
 	int line;
-	enum sect sect;
+	key_fn on_key;		/* the current section's; NULL outside any */
+	const struct keyspec *spec;	/* a registry section's kind */
 	enum profile_kind kind;
 	bool cont;		/* the line just read continues the last value */
 	char *pname, *pvalue;	/* the key read last, its value still growing */
@@ -60,8 +63,6 @@ struct source {			/* where included files come from */
 	bool too_many;		/* MAX_FILES reached (said once) */
 };
 
-static const char *const sections[] = { "profile", "sysctl", "nic", "snapshot",
-					"audit" };
 static const char *const profile_keys[] = { "description", "include" };
 static const char *const audit_keys[] = { "warn-occupancy", "crit-occupancy" };
 
@@ -88,49 +89,6 @@ static void diag(struct layer *l, bool error, int line, const char *fmt, ...)
 		push_str(&l->out->errors, &l->out->nerrors, full);
 	else
 		push_str(&l->out->warnings, &l->out->nwarnings, full);
-}
-
-static size_t lev(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), row[64], prev, tmp;
-
-	if (lb >= 64)
-		return SIZE_MAX;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		prev = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t best = prev + (a[i - 1] != b[j - 1]);
-
-			if (row[j] + 1 < best)
-				best = row[j] + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			tmp = row[j];
-			row[j] = best;
-			prev = tmp;
-		}
-	}
-	return row[lb];
-}
-
-const char *nearest_word(const char *word, const char *const *cands,
-			 size_t ncands)
-{
-	const char *best = NULL;
-	size_t bestd = 3;
-
-	for (size_t i = 0; i < ncands; i++) {
-		size_t d = cands[i] ? lev(word, cands[i]) : SIZE_MAX;
-
-		if (d < bestd) {
-			bestd = d;
-			best = cands[i];
-		}
-	}
-	return best;
 }
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -182,56 +140,24 @@ static int parse_ratio(const char *v, double *out)
 	return 0;
 }
 
-static void on_sysctl(struct layer *l, const char *name, const char *value)
+/* A key of a registry section: its descriptor checks it. */
+static void on_keys(struct layer *l, const char *name, const char *value)
 {
-	char key[512], norm[SYSCTL_VALUE_MAX], warn[512];
-	struct err e = { 0 };
-	size_t nk;
+	struct keycheck c;
+	struct pkv **kv = &l->own.sysctl;
+	size_t *n = &l->own.nsysctl;
 
-	if (sysctl_key_canon(name, key, sizeof(key), &e)) {
-		diag(l, true, l->line, "%s", e.msg);
+	if (l->spec->check(name, value, l->kind == PROFILE_SNAPSHOT, &c)) {
+		diag(l, true, l->line, "%s", c.msg);
 		return;
 	}
-	/* a snapshot holds what the kernel had, even values we would refuse */
-	if (l->kind == PROFILE_SNAPSHOT) {
-		sysctl_norm_ws(value, norm, sizeof(norm));
-		kv_set(&l->own.sysctl, &l->own.nsysctl, key, norm, l->file,
-		       l->line);
-		return;
+	if (c.warn[0])
+		diag(l, false, l->line, "%s", c.warn);
+	if (l->spec->per_device) {
+		kv = &l->own.nic[l->own.nnic - 1].kv;
+		n = &l->own.nic[l->own.nnic - 1].nkv;
 	}
-	if (sysctl_check(key, value, norm, sizeof(norm), warn, sizeof(warn), &e)) {
-		diag(l, true, l->line, "%s", e.msg);
-		return;
-	}
-	/* An unknown key one typo away from a known one is almost surely it. */
-	if (!sysctl_since(key)) {
-		const char *const *known = sysctl_known_keys(&nk);
-		const char *near = nearest_word(key, known, nk);
-		bool is_known = false;
-
-		for (size_t i = 0; i < nk; i++)
-			is_known |= !strcmp(known[i], key);
-		if (near && !is_known) {
-			diag(l, true, l->line,
-			     "unknown sysctl '%s'; did you mean '%s'?", key, near);
-			return;
-		}
-	}
-	if (warn[0])
-		diag(l, false, l->line, "%s", warn);
-	kv_set(&l->own.sysctl, &l->own.nsysctl, key, norm, l->file, l->line);
-}
-
-static void on_nic(struct layer *l, const char *name, const char *value)
-{
-	struct nic_section *s = &l->own.nic[l->own.nnic - 1];
-	char norm[64], msg[300];
-
-	if (nic_key_check(name, value, norm, sizeof(norm), msg, sizeof(msg))) {
-		diag(l, true, l->line, "%s", msg);
-		return;
-	}
-	kv_set(&s->kv, &s->nkv, name, norm, l->file, l->line);
+	kv_set(kv, n, c.key, c.value, l->file, l->line);
 }
 
 static void on_profile(struct layer *l, const char *name, const char *value)
@@ -279,73 +205,95 @@ static void on_audit(struct layer *l, const char *name, const char *value)
 		     name, value);
 }
 
-static enum sect section_start(struct layer *l, const char *section)
+static void on_meta(struct layer *l, const char *name, const char *value)
+{
+	kv_set(&l->own.meta, &l->own.nmeta, name, value, l->file, l->line);
+}
+
+/* A section in error: its lines are not looked at. */
+static void ignore(struct layer *l, const char *name, const char *value)
+{
+	(void)l;
+	(void)name;
+	(void)value;
+}
+
+/* The sections the loader reads itself; the registry's come after. */
+static const struct {
+	const char *name;
+	key_fn fn;
+} own_sections[] = {
+	{ "profile", on_profile },
+	{ "snapshot", on_meta },
+	{ "audit", on_audit },
+};
+
+/* A section of the registry that names devices: [nic eth*]. */
+static key_fn device_section(struct layer *l, const struct keyspec *spec,
+			     const char *arg)
+{
+	struct nic_section *s;
+	char msg[600];
+
+	if (!arg || !*arg) {
+		diag(l, true, l->line, "[%s] needs %s", spec->section,
+		     spec->arg_hint);
+		return ignore;
+	}
+	l->own.nic = xrealloc(l->own.nic, (l->own.nnic + 1) * sizeof(*s));
+	s = &l->own.nic[l->own.nnic++];
+	*s = (struct nic_section){ .match = xstrdup(arg), .file = l->file,
+				   .line = l->line };
+	if (spec->check_arg && spec->check_arg(arg, msg, sizeof(msg)))
+		diag(l, true, l->line, "%s", msg);
+	l->spec = spec;
+	return on_keys;
+}
+
+static key_fn section_start(struct layer *l, const char *section)
 {
 	const char *arg = strchr(section, ' ');
 	size_t len = arg ? (size_t)(arg - section) : strlen(section);
-	struct nic_section *s;
+	const char *cands[NELEM(own_sections) + T_COUNT];
+	const struct keyspec *spec = NULL;
+	char name[32];
 
-	if (len == 3 && !strncmp(section, "nic", 3)) {
-		while (arg && *arg == ' ')
-			arg++;
-		if (!arg || !*arg) {
-			diag(l, true, l->line,
-			     "[nic] needs an interface glob or driver=NAME, "
-			     "e.g. [nic eth*]");
-			return S_BAD;
-		}
-		l->own.nic = xrealloc(l->own.nic,
-				      (l->own.nnic + 1) * sizeof(*l->own.nic));
-		s = &l->own.nic[l->own.nnic++];
-		*s = (struct nic_section){ 0 };
-		s->match = xstrdup(arg);
-		s->file = l->file;
-		s->line = l->line;
-		if (!strcmp(arg, "driver=") || !strcmp(arg, "name="))
-			diag(l, true, l->line, "[nic %s] needs a name", arg);
-		return S_NIC;
+	if (len < sizeof(name)) {
+		snprintf(name, sizeof(name), "%.*s", (int)len, section);
+		spec = keyspec_by_section(name);
+	}
+	while (arg && *arg == ' ')
+		arg++;
+	if (spec && spec->per_device)
+		return device_section(l, spec, arg);
+	if (spec && !arg) {
+		l->spec = spec;
+		return on_keys;
 	}
 	if (!arg && !strcmp(section, "snapshot") &&
 	    l->kind != PROFILE_SNAPSHOT) {
 		diag(l, true, l->line, "[snapshot] belongs to snapshots porttune "
 		     "writes, not to a profile (restore one with porttune "
 		     "rollback)");
-		return S_BAD;
+		return ignore;
 	}
-	if (!arg) {
-		for (size_t i = 0; i < NELEM(sections); i++)
-			if (!strcmp(section, sections[i]) && i != 2)
-				return (enum sect)(S_PROFILE + i);
-	}
-	unknown(l, "section", section, sections, NELEM(sections));
-	return S_BAD;
+	for (size_t i = 0; !arg && i < NELEM(own_sections); i++)
+		if (!strcmp(section, own_sections[i].name))
+			return own_sections[i].fn;
+	for (size_t i = 0; i < NELEM(own_sections); i++)
+		cands[i] = own_sections[i].name;
+	for (size_t i = 0; i < T_COUNT; i++)
+		cands[NELEM(own_sections) + i] = keyspec_of(i)->section;
+	unknown(l, "section", section, cands, NELEM(cands));
+	return ignore;
 }
 
 static void dispatch(struct layer *l, const char *name, const char *value)
 {
-	if (l->sect == S_NONE)
+	if (!l->on_key)
 		diag(l, true, l->line, "'%s' is outside any section", name);
-	switch (l->sect) {
-	case S_PROFILE:
-		on_profile(l, name, value);
-		break;
-	case S_SYSCTL:
-		on_sysctl(l, name, value);
-		break;
-	case S_NIC:
-		on_nic(l, name, value);
-		break;
-	case S_SNAPSHOT:
-		kv_set(&l->own.meta, &l->own.nmeta, name, value, l->file,
-		       l->line);
-		break;
-	case S_AUDIT:
-		on_audit(l, name, value);
-		break;
-	case S_NONE:
-	case S_BAD:
-		break;
-	}
+	else
+		l->on_key(l, name, value);
 }
 
 /* The key read last, with its continuation lines joined, is complete. */
@@ -450,7 +398,7 @@ static char *reader(char *str, int num, void *stream)
 			n--;
 		snprintf(name, sizeof(name), "%.*s", (int)(n - lead),
 			 hdr + 1 + lead);
-		l->sect = section_start(l, name);
+		l->on_key = section_start(l, name);
 	}
 	return str;
 }

@@ -99,8 +99,4 @@ int profile_file_loader(void *ctx, const char *path, char **canon,
 const char *profile_meta(const struct profile *p, const char *key);
 void profile_free(struct profile *p);
 
-/* Levenshtein-nearest candidate within distance 2, or NULL. */
-const char *nearest_word(const char *word, const char *const *cands,
-			 size_t ncands);
-
 #endif

@@ -112,30 +112,32 @@ static void render_head(struct buf *b, const struct snap_meta *m)
 	meta_line(b, "boot-id", ns->boot_id);
 }
 
+/* One section per kind in registry order; per device where it names them. */
 static int render_body(struct buf *b, const struct plan *plan,
 		       struct err *err)
 {
-	const char *dev = NULL;
-	bool sysctl_open = false;
+	for (size_t t = 0; t < T_COUNT; t++) {
+		const struct keyspec *spec = keyspec_of(t);
+		const char *dev = NULL;
+		bool opened = false;
 
-	for (size_t pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < plan->n; i++) {
 			const struct change *c = &plan->v[i];
+			int rc;
 
-			if (c->status != CS_PENDING ||
-			    (pass == 0) != (c->target == T_SYSCTL))
+			if (c->status != CS_PENDING || c->target != t)
 				continue;
-			int rc = check_value(c, err);
-
+			rc = check_value(c, err);
 			if (rc)
 				return rc;
-			if (c->target == T_SYSCTL && !sysctl_open) {
-				bprintf(b, "\n[sysctl]\n");
-				sysctl_open = true;
-			} else if (c->target == T_NIC &&
+			if (!spec->per_device && !opened) {
+				bprintf(b, "\n[%s]\n", spec->section);
+				opened = true;
+			} else if (spec->per_device &&
 				   (!dev || strcmp(dev, c->dev))) {
 				/* the exact device, whatever its name holds */
-				bprintf(b, "\n[nic name=%s]\n", c->dev);
+				bprintf(b, "\n[%s name=%s]\n", spec->section,
+					c->dev);
 				dev = c->dev;
 			}
 			rc = value_lines(b, c->key, change_restore_value(c) ?
@@ -182,7 +184,7 @@ static int verify(const struct plan *plan, const char *text, struct err *err)
 
 		if (c->status != CS_PENDING)
 			continue;
-		if (c->target == T_SYSCTL) {
+		if (!keyspec_of(c->target)->per_device) {
 			got = sy < p.nsysctl ? &p.sysctl[sy++] : NULL;
 		} else {
 			while (sec < p.nnic && kv == p.nic[sec].nkv) {
@@ -342,7 +344,7 @@ static int sync_dir(const struct state *st, struct err *err)
 /* Does the baseline already hold the original of this change? */
 static bool in_baseline(const struct profile *bp, const struct change *c)
 {
-	if (c->target == T_SYSCTL) {
+	if (!keyspec_of(c->target)->per_device) {
 		for (size_t i = 0; i < bp->nsysctl; i++)
 			if (!strcmp(bp->sysctl[i].key, c->key))
 				return true;

@@ -43,6 +43,12 @@ int sysctl_write(const char *key, const char *val, struct err *err);
 /* Whether the key exists and is writable; suggests a sibling when absent. */
 int sysctl_probe(const char *key, struct err *err);
 
+/*
+ * For unit tests: read and write keys under dir (ending in '/', e.g. a
+ * temporary tree of files) instead of /proc/sys/; NULL restores it.
+ */
+void sysctl_set_root(const char *dir);
+
 /* A set of ports 0..65535. */
 struct portset {
 	uint64_t w[65536 / 64];

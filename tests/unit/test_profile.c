@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "keyspec.h"
 #include "profile.h"
 
 /* An in-memory file system for includes: NULL-terminated name/text pairs. */
@@ -290,9 +291,42 @@ static void snapshot_section_in_a_profile_is_an_error(void **state)
 	mem_files = NULL;
 }
 
+/* Each kind of setting is one row: found by its section, sound on its own. */
+static void registry_rows_are_consistent(void **state)
+{
+	struct keycheck c;
+
+	(void)state;
+	for (int t = 0; t < T_COUNT; t++) {
+		const struct keyspec *k = keyspec_of(t);
+
+		assert_non_null(k);
+		assert_int_equal(k->target, t);
+		assert_ptr_equal(keyspec_by_section(k->section), k);
+		assert_non_null(k->type);
+		assert_non_null(k->check);
+		assert_true(!k->per_device || k->arg_hint);
+	}
+	assert_null(keyspec_of(T_COUNT));
+	assert_null(keyspec_by_section("profile"));
+	/* a snapshot's value is kept raw; a profile's is checked */
+	assert_int_equal(keyspec_of(T_SYSCTL)->check("net.ipv4.tcp_tw_reuse",
+						     "7", true, &c), 0);
+	assert_string_equal(c.value, "7");
+	assert_int_equal(keyspec_of(T_SYSCTL)->check("net/ipv4/tcp_tw_reuse",
+						     "7", false, &c), -EINVAL);
+	assert_int_equal(keyspec_of(T_NIC)->check("ring.rx", "max", false, &c),
+			 0);
+	assert_string_equal(c.key, "ring.rx");
+	assert_int_equal(keyspec_of(T_NIC)->check("ring.rxx", "1", false, &c),
+			 -EINVAL);
+	assert_non_null(strstr(c.msg, "did you mean 'ring.rx'"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(registry_rows_are_consistent),
 		cmocka_unit_test(sysctl_section_is_parsed_and_normalised),
 		cmocka_unit_test(later_value_in_one_file_wins),
 		cmocka_unit_test(include_is_relative_and_child_wins),

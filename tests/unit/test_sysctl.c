@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Key and value normalisation (pure), and reading a real /proc/sys key. */
+/*
+ * Key and value normalisation (pure), and reading, writing and probing keys
+ * in a /proc/sys tree of the test's own (the real one is the e2e tests').
+ */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,6 +12,7 @@
 #include <cmocka.h>
 
 #include "sysctl.h"
+#include "fake_sysctl.h"
 
 static void canon(const char *in, const char *want)
 {
@@ -124,18 +128,38 @@ static void portlist_set(void **state)
 		assert_int_equal(sysctl_portlist_parse(bad[i], &s, &e), -EINVAL);
 }
 
-static void reads_the_real_kernel(void **state)
+static const char *const tree[] = {
+	"net/ipv4/ip_local_port_range=32768	60999",
+	"net/ipv4/tcp_syn_retries=6",
+	"net/ipv4/tcp_fin_timeout=60",
+	"net/ipv4/ip_local_reserved_ports=",
+	"net/core/somaxconn=4096@r",
+	NULL,
+};
+
+static void reads_and_writes_keys(void **state)
 {
 	char v[64];
-	long lo, hi;
+	struct err e = { 0 };
 
 	(void)state;
+	fake_sysctl_tree(tree);
 	assert_int_equal(sysctl_read("net.ipv4.ip_local_port_range", v,
 				     sizeof(v), NULL), 0);
-	assert_int_equal(sysctl_parse_range(v, &lo, &hi), 0);
-	assert_true(lo >= 1 && lo <= hi && hi <= 65535);
+	assert_string_equal(v, "32768 60999");	/* the tab folded */
 	assert_int_equal(sysctl_read("net.ipv4.no_such_key", v, sizeof(v),
 				     NULL), -ENOENT);
+	assert_int_equal(sysctl_write("net.ipv4.tcp_fin_timeout", "30", &e), 0);
+	assert_int_equal(sysctl_read("net.ipv4.tcp_fin_timeout", v, sizeof(v),
+				     NULL), 0);
+	assert_string_equal(v, "30");
+	/* an empty list is written as a newline, as the kernel wants */
+	assert_int_equal(sysctl_write("net.ipv4.ip_local_reserved_ports", "",
+				      &e), 0);
+	assert_int_equal(sysctl_read("net.ipv4.ip_local_reserved_ports", v,
+				     sizeof(v), NULL), 0);
+	assert_string_equal(v, "");
+	fake_sysctl_done();
 }
 
 static void probe_suggests_a_sibling(void **state)
@@ -143,10 +167,16 @@ static void probe_suggests_a_sibling(void **state)
 	struct err e = { 0 };
 
 	(void)state;
+	fake_sysctl_tree(tree);
 	assert_int_equal(sysctl_probe("net.ipv4.tcp_syn_retrys", &e), -ENOENT);
 	assert_non_null(strstr(e.msg, "did you mean net.ipv4.tcp_syn_retries?"));
 	assert_int_equal(sysctl_probe("net.ipv4", &e), -EISDIR);
 	assert_int_equal(sysctl_probe("net.ipv4.tcp_fin_timeout", &e), 0);
+	assert_int_equal(sysctl_probe("net.core.somaxconn", &e), -EACCES);
+	assert_int_equal(sysctl_probe("net.ipv4.tcp_tw_reuse_delay", &e),
+			 -EOPNOTSUPP);
+	assert_non_null(strstr(e.msg, "needs Linux 6.14"));
+	fake_sysctl_done();
 }
 
 int main(void)
@@ -158,7 +188,7 @@ int main(void)
 		cmocka_unit_test(parity_warning),
 		cmocka_unit_test(ranges_and_limits),
 		cmocka_unit_test(portlist_set),
-		cmocka_unit_test(reads_the_real_kernel),
+		cmocka_unit_test(reads_and_writes_keys),
 		cmocka_unit_test(probe_suggests_a_sibling),
 	};
 

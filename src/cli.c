@@ -34,3 +34,22 @@ int finish_stdout(int code)
 	}
 	return code;
 }
+
+/* Alternatives at the top level (" | " outside brackets) get a line each. */
+void cmd_usage(FILE *f, const struct gopts *g)
+{
+	const char *a = g->args ? g->args : "";
+	int depth = 0;
+
+	fprintf(f, "usage: porttune %s ", g->cmd ? g->cmd : "COMMAND");
+	for (; *a; a++) {
+		depth += *a == '[' ? 1 : *a == ']' ? -1 : 0;
+		if (!depth && !strncmp(a, " | ", 3)) {
+			fprintf(f, "\n       porttune %s ", g->cmd);
+			a += 2;
+			continue;
+		}
+		fputc(*a, f);
+	}
+	fputc('\n', f);
+}

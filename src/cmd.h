@@ -17,6 +17,8 @@ struct gopts {
 	const char *netns;	/* --netns as given; main has entered it */
 	const char *root;	/* --root: stands for / under /etc, /run, /usr/lib,
 				   /lib; NULL for / itself */
+	const char *cmd;	/* the command main runs, and its arguments as */
+	const char *args;	/* main's table states them (for usage) */
 };
 
 /* Exit codes, documented in porttune(8). */
@@ -71,7 +73,7 @@ struct txn_cli {
 
 /* --dry-run, --format, --detailed-exitcodes; false for other options. */
 bool txn_option(int c, struct txn *t, struct txn_cli *o);
-int txn_usage_error(const struct txn_cli *o, void (*usage)(FILE *f));
+int txn_usage_error(const struct txn_cli *o, const struct gopts *g);
 
 /* Run an apply-like transaction, print its report, pick the exit code. */
 int txn_command(struct txn *t, enum format fmt, bool detailed);
@@ -84,5 +86,8 @@ void pt_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Flush stdout and report a write error (e.g. a full disk or closed pipe). */
 int finish_stdout(int code);
+
+/* The command's usage, from main's table: "usage: porttune CMD ARGS". */
+void cmd_usage(FILE *f, const struct gopts *g);
 
 #endif

@@ -256,19 +256,11 @@ bool txn_option(int c, struct txn *t, struct txn_cli *o)
 	return false;
 }
 
-int txn_usage_error(const struct txn_cli *o, void (*usage)(FILE *f))
+int txn_usage_error(const struct txn_cli *o, const struct gopts *g)
 {
-	usage(stderr);
+	cmd_usage(stderr, g);
 	/* Puppet reads 2 as "changed": a usage error must say "failed" */
 	return o->detailed ? EXIT_DETAILED_FAILED : EXIT_APPLY_BAD_INPUT;
-}
-
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: porttune apply --profile FILE [--dry-run] "
-		"[--strict] [--interface IF]... [--confirm SECONDS]\n"
-		"                      [--format text|json] "
-		"[--detailed-exitcodes] [--allow-host-wide]\n");
 }
 
 int cmd_apply(int argc, char **argv, const struct gopts *g)
@@ -316,7 +308,7 @@ int cmd_apply(int argc, char **argv, const struct gopts *g)
 			t.confirm_secs = (unsigned)secs;
 		} else if (c == 'h') {
 			free(ifs);
-			usage(stdout);
+			cmd_usage(stdout, g);
 			return finish_stdout(EXIT_OK);
 		} else {
 			o.bad = true;
@@ -326,7 +318,7 @@ int cmd_apply(int argc, char **argv, const struct gopts *g)
 	/* decided after every option: --detailed-exitcodes may come last */
 	if (o.bad || !t.profile_path || optind < argc) {
 		free(ifs);
-		return txn_usage_error(&o, usage);
+		return txn_usage_error(&o, g);
 	}
 	t.profile_path = rooted(g, t.profile_path, buf, sizeof(buf));
 	/* the hotplug path changes no sysctls: no boot conflict to name */

@@ -17,15 +17,6 @@
 #include "cmd.h"
 #include "outfile.h"
 
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: porttune audit [--profile FILE] "
-		"[--format text|json|prometheus|nagios] [--output FILE] "
-		"[--interval SECONDS] [--processes] [--top N] [--no-sockets] "
-		"[-w PCT] [-c PCT] [--timeout SECONDS] [--trace SECONDS] "
-		"[--suggest-profile FILE] [--all-netns]\n");
-}
-
 /* --timeout: what to say when the audit has not finished in time. */
 static char timeout_msg[96];
 static int timeout_fd;
@@ -319,15 +310,15 @@ int cmd_audit(int argc, char **argv, const struct gopts *g)
 				 "seconds (0-3600)", optarg);
 			return EXIT_AUDIT_UNKNOWN;
 		case 'h':
-			usage(stdout);
+			cmd_usage(stdout, g);
 			return finish_stdout(EXIT_OK);
 		default:
-			usage(stderr);
+			cmd_usage(stderr, g);
 			return EXIT_AUDIT_UNKNOWN;
 		}
 	}
 	if (optind < argc) {
-		usage(stderr);
+		cmd_usage(stderr, g);
 		return EXIT_AUDIT_UNKNOWN;
 	}
 	if (timeout > 0)

@@ -16,11 +16,11 @@ int cmd_confirm(int argc, char **argv, const struct gopts *g)
 
 	(void)argv;
 	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		printf("usage: porttune confirm\n");
+		cmd_usage(stdout, g);
 		return finish_stdout(EXIT_OK);
 	}
 	if (argc != 1) {
-		fprintf(stderr, "usage: porttune confirm\n");
+		cmd_usage(stderr, g);
 		return EXIT_USAGE;
 	}
 	rc = confirm_cancel(g->state_dir, &r, &e);

@@ -32,11 +32,6 @@ static void check_state(const struct gopts *g)
 	state_close(&st);
 }
 
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: porttune diff --profile FILE [--format text|json]\n");
-}
-
 int cmd_diff(int argc, char **argv, const struct gopts *g)
 {
 	static const struct option opts[] = {
@@ -67,15 +62,15 @@ int cmd_diff(int argc, char **argv, const struct gopts *g)
 				 optarg);
 			return EXIT_DIFF_TROUBLE;
 		case 'h':
-			usage(stdout);
+			cmd_usage(stdout, g);
 			return finish_stdout(EXIT_OK);
 		default:
-			usage(stderr);
+			cmd_usage(stderr, g);
 			return EXIT_DIFF_TROUBLE;
 		}
 	}
 	if (!path || optind < argc) {
-		usage(stderr);
+		cmd_usage(stderr, g);
 		return EXIT_DIFF_TROUBLE;
 	}
 	path = rooted(g, path, buf, sizeof(buf));

@@ -462,13 +462,6 @@ static int persist_remove(const struct gopts *g, bool dry_run, bool force)
 	return finish_stdout(EXIT_OK);
 }
 
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: porttune persist --profile FILE [--dry-run] "
-		"[--force]\n       porttune persist --remove [--dry-run] "
-		"[--force]\n");
-}
-
 int cmd_persist(int argc, char **argv, const struct gopts *g)
 {
 	static const struct option opts[] = {
@@ -498,15 +491,15 @@ int cmd_persist(int argc, char **argv, const struct gopts *g)
 			force = true;
 			break;
 		case 'h':
-			usage(stdout);
+			cmd_usage(stdout, g);
 			return finish_stdout(EXIT_OK);
 		default:
-			usage(stderr);
+			cmd_usage(stderr, g);
 			return EXIT_PERSIST_BAD_INPUT;
 		}
 	}
 	if (optind < argc || !path == !remove) {
-		usage(stderr);
+		cmd_usage(stderr, g);
 		return EXIT_PERSIST_BAD_INPUT;
 	}
 	return remove ? persist_remove(g, dry_run, force)

@@ -5,14 +5,6 @@
 
 #include "cmd.h"
 
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: porttune rollback [SNAPSHOT|latest|baseline] "
-		"[--dry-run] "
-		"[--format text|json] [--detailed-exitcodes] "
-		"[--allow-host-wide]\n");
-}
-
 int cmd_rollback(int argc, char **argv, const struct gopts *g)
 {
 	static const struct option opts[] = {
@@ -32,7 +24,7 @@ int cmd_rollback(int argc, char **argv, const struct gopts *g)
 		if (txn_option(c, &t, &o))
 			continue;
 		if (c == 'h') {
-			usage(stdout);
+			cmd_usage(stdout, g);
 			return finish_stdout(EXIT_OK);
 		}
 		o.bad = true;
@@ -40,7 +32,7 @@ int cmd_rollback(int argc, char **argv, const struct gopts *g)
 	if (optind < argc)
 		which = argv[optind++];
 	if (o.bad || optind < argc)
-		return txn_usage_error(&o, usage);
+		return txn_usage_error(&o, g);
 	/* resolved under the lock, so a concurrent apply cannot slip in */
 	t.snapshot = which;
 	t.profile_path = which;

@@ -23,9 +23,6 @@ static void list_pending(const struct gopts *g)
 	       "confirm runs first (%s)\n", r.snapshot, when, r.state);
 }
 
-#define USAGE "usage: porttune snapshots [list [--all] | show SNAPSHOT | " \
-	      "ack ID]\n"
-
 /* The state directory is refused whole, before anything in it is read. */
 static int open_state(const struct gopts *g, struct state *st)
 {
@@ -173,9 +170,9 @@ int cmd_snapshots(int argc, char **argv, const struct gopts *g)
 	if (argc == 3 && !strcmp(argv[1], "ack"))
 		return ack(g, argv[2]);
 	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		fputs(USAGE, stdout);
+		cmd_usage(stdout, g);
 		return finish_stdout(0);
 	}
-	fputs(USAGE, stderr);
+	cmd_usage(stderr, g);
 	return 2;
 }

@@ -23,12 +23,6 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: porttune watch [--interval SECONDS] [--top N] "
-		"[--count N] [--trace]\n");
-}
-
 /* $COLUMNS, else the terminal's width, else no limit (a pipe or a file). */
 static unsigned screen_width(void)
 {
@@ -136,15 +130,15 @@ int cmd_watch(int argc, char **argv, const struct gopts *g)
 			trace = true;
 			break;
 		case 'h':
-			usage(stdout);
+			cmd_usage(stdout, g);
 			return finish_stdout(EXIT_OK);
 		default:
-			usage(stderr);
+			cmd_usage(stderr, g);
 			return EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
-		usage(stderr);
+		cmd_usage(stderr, g);
 		return EXIT_USAGE;
 	}
 	/* no SA_RESTART: the interval's sleep ends at once on Ctrl-C */

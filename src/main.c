@@ -29,18 +29,19 @@ struct command {
 static const struct command commands[] = {
 	{ "audit", cmd_audit, "[--profile FILE] "
 	  "[--format text|json|prometheus|nagios] [--output FILE] "
-	  "[--interval S] [--processes] [--top N] [--no-sockets] [-w PCT] "
-	  "[-c PCT] [--timeout S] [--trace S] [--suggest-profile FILE] "
-	  "[--all-netns]",
+	  "[--interval SECONDS] [--processes] [--top N] [--no-sockets] "
+	  "[-w PCT] [-c PCT] [--timeout SECONDS] [--trace SECONDS] "
+	  "[--suggest-profile FILE] [--all-netns]",
 	  "diagnose ephemeral-port exhaustion and the settings behind it",
 	  EXIT_AUDIT_UNKNOWN, false },
-	{ "watch", cmd_watch, "[--interval S] [--top N] [--count N] [--trace]",
+	{ "watch", cmd_watch, "[--interval SECONDS] [--top N] [--count N] "
+	  "[--trace]",
 	  "refresh the key figures and top destinations until interrupted",
 	  EXIT_USAGE, false },
 	{ "diff", cmd_diff, "--profile FILE [--format text|json]",
 	  "show how this host differs from a profile", EXIT_DIFF_TROUBLE, false },
 	{ "apply", cmd_apply, "--profile FILE [--dry-run] [--strict] "
-	  "[--interface IF]... [--confirm S] [--format text|json] "
+	  "[--interface IF]... [--confirm SECONDS] [--format text|json] "
 	  "[--detailed-exitcodes] [--allow-host-wide]",
 	  "make the host match a profile, snapshot first",
 	  EXIT_APPLY_BAD_INPUT, true },
@@ -54,7 +55,8 @@ static const struct command commands[] = {
 	  "keep the changes of apply --confirm: cancel their rollback",
 	  EXIT_USAGE, false },
 	{ "persist", cmd_persist, "--profile FILE [--dry-run] [--force] | "
-	  "--remove", "apply a profile at every boot and to new interfaces",
+	  "--remove [--dry-run] [--force]",
+	  "apply a profile at every boot and to new interfaces",
 	  EXIT_USAGE, false },
 };
 
@@ -218,6 +220,8 @@ int main(int argc, char **argv)
 		/* getopt names argv[0] in its messages: "porttune: apply: ..." */
 		snprintf(who, sizeof(who), "porttune: %s", cmd->name);
 		argv[0] = who;
+		g.cmd = cmd->name;
+		g.args = cmd->args;
 		optind = 0;	/* glibc: 0 also resets getopt's internal state */
 		return cmd->fn(argc, argv, &g);
 	}

@@ -81,8 +81,8 @@ static bool check_range(const struct audit_input *in, struct finding *f)
 		     "about %.0f new connections/s (ports / %d s)",
 		     in->port_hi - in->port_lo + 1,
 		     in->reserved_in_range > 0 ? in->reserved_in_range : 0, held,
-		     TIME_WAIT_SECONDS, cap > 0 ? (double)cap / TIME_WAIT_SECONDS
-						: 0, TIME_WAIT_SECONDS);
+		     TCP_TIMEWAIT_SECONDS, cap > 0 ? (double)cap / TCP_TIMEWAIT_SECONDS
+						: 0, TCP_TIMEWAIT_SECONDS);
 	if (in->have_sd && o < sizeof(f->evidence))
 		o += snprintf(f->evidence + o, sizeof(f->evidence) - o,
 			      "%s; a socket that bind()s before connect() also "
@@ -210,7 +210,7 @@ static bool check_reuse(const struct audit_input *in, struct finding *f)
 		 "a TIME_WAIT socket blocks only its own 4-tuple for %d s: "
 		 "connect() to that destination picks another port, or fails "
 		 "with EADDRNOTAVAIL when every port carries one; it never "
-		 "waits", TIME_WAIT_SECONDS);
+		 "waits", TCP_TIMEWAIT_SECONDS);
 	if (f->sev == SEV_OK)
 		return true;
 	snprintf(f->fix, sizeof(f->fix), "net.ipv4.tcp_tw_reuse = 1");
@@ -233,8 +233,10 @@ static bool check_fin_timeout(const struct audit_input *in, struct finding *f)
 	snprintf(f->evidence, sizeof(f->evidence),
 		 "TIME_WAIT lasts %d s whatever tcp_fin_timeout says "
 		 "(TCP_TIMEWAIT_LEN is compiled in); lowering it does not "
-		 "shorten TIME_WAIT", TIME_WAIT_SECONDS);
-	if (in->fin_timeout < 60 && tw_share(in) >= in->cfg.warn_ratio)
+		 "shorten TIME_WAIT", TCP_TIMEWAIT_SECONDS);
+	/* lowered from its default, TCP_FIN_TIMEOUT = TCP_TIMEWAIT_LEN */
+	if (in->fin_timeout < TCP_TIMEWAIT_SECONDS &&
+	    tw_share(in) >= in->cfg.warn_ratio)
 		snprintf(f->remedy, sizeof(f->remedy),
 			 "for TIME_WAIT pressure use keep-alive, connection "
 			 "pooling, or net.ipv4.tcp_tw_reuse = 1");
@@ -481,8 +483,10 @@ static int census(struct audit_input *in, const struct audit_opts *o,
 			 (o->processes ? SD_PROCS | SD_CGROUPS : 0),
 		.port_lo = in->port_lo, .port_hi = in->port_hi,
 		.reserved = reserved,
-		/* TIME_WAIT timers start at 60 s: older entries say nothing */
-		.recent_ms = (uint32_t)((window < 60 ? window : 60) * 1000),
+		/* TIME_WAIT timers start at TCP_TIMEWAIT_LEN: older entries
+		 * say nothing */
+		.recent_ms = (uint32_t)((window < TCP_TIMEWAIT_SECONDS ? window
+					 : TCP_TIMEWAIT_SECONDS) * 1000),
 		/* before 6.14 the delay is the peer's last timestamp + 1 s */
 		.tw_aged_ms = in->tw_reuse_delay > 0 ? in->tw_reuse_delay : 1000,
 	};

@@ -6,11 +6,11 @@
 #include <stddef.h>
 
 #include "err.h"
+#include "kernel_tcp.h"
 #include "plan.h"
 #include "profile.h"
 #include "sockdiag.h"
 
-#define TIME_WAIT_SECONDS 60	/* TCP_TIMEWAIT_LEN: compiled in, not a sysctl */
 
 struct trace_result;
 

@@ -94,7 +94,7 @@ double audit_sustainable_rate(const struct audit_input *in,
 
 	if (cap <= 0)
 		return 0;
-	return audit_reuse_applies(in, d) ? cap / delay : cap / TIME_WAIT_SECONDS;
+	return audit_reuse_applies(in, d) ? cap / delay : cap / TCP_TIMEWAIT_SECONDS;
 }
 
 const char *audit_addr(uint8_t family, const uint8_t *addr, char *buf,
@@ -189,7 +189,7 @@ static void dest_finding(const struct audit_input *in, const struct sd_dest *d,
 		 d->state[SD_CLOSE_WAIT], d->state[SD_SYN_SENT],
 		 dest_rate(in, d), audit_sustainable_rate(in, d),
 		 audit_reuse_applies(in, d) ? "tcp_tw_reuse_delay"
-					    : "60 s of TIME_WAIT");
+					    : TCP_TIMEWAIT_TEXT " of TIME_WAIT");
 	if (sev != SEV_OK)
 		dest_remedy(in, d, f);
 }

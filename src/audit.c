@@ -17,33 +17,12 @@
 
 #define SMALL_RANGE 16384
 
-static const char *const sev_names[] = { "OK", "WARNING", "CRITICAL",
-					  "UNKNOWN" };
-
-const char *severity_name(enum severity s)
-{
-	return sev_names[s];
-}
-
 long audit_effective_ports(const struct audit_input *in)
 {
 	if (in->port_lo == UNSET)
 		return UNSET;
 	return in->port_hi - in->port_lo + 1 -
 	       (in->reserved_in_range > 0 ? in->reserved_in_range : 0);
-}
-
-void audit_remedy(struct finding *f, const char *prose)
-{
-	size_t o = (size_t)snprintf(f->remedy, sizeof(f->remedy), "%s", prose);
-
-	for (const char *p = f->fix; *p && o < sizeof(f->remedy);) {
-		size_t n = strcspn(p, "\n");
-
-		o += snprintf(f->remedy + o, sizeof(f->remedy) - o, "%s%.*s",
-			      p == f->fix ? ": " : "; ", (int)n, p);
-		p += n + (p[n] == '\n');
-	}
 }
 
 static double pct(long a, long b)
@@ -100,7 +79,7 @@ static bool check_range(const struct audit_input *in, struct finding *f)
 	if (f->sev == SEV_OK)
 		return true;
 	audit_wider_range(in, f->fix, sizeof(f->fix));
-	audit_remedy(f, "widen the range, keeping services' ports reserved");
+	finding_remedy(f, "widen the range, keeping services' ports reserved");
 	return true;
 }
 
@@ -122,7 +101,7 @@ static bool check_parity(const struct audit_input *in, struct finding *f)
 	snprintf(f->fix, sizeof(f->fix), "net.ipv4.ip_local_port_range = %ld %ld",
 		 in->port_lo, in->port_hi < 65535 ? in->port_hi + 1
 						  : in->port_hi - 1);
-	audit_remedy(f, "optional, to silence the kernel's message");
+	finding_remedy(f, "optional, to silence the kernel's message");
 	return true;
 }
 
@@ -184,7 +163,7 @@ static bool check_reuse(const struct audit_input *in, struct finding *f)
 			 "peer sent TCP timestamps (PAWS protects the new "
 			 "connection)");
 		snprintf(f->fix, sizeof(f->fix), "net.ipv4.tcp_timestamps = 1");
-		audit_remedy(f, "turn timestamps back on");
+		finding_remedy(f, "turn timestamps back on");
 		return true;
 	}
 	if (in->tw_reuse == 1) {
@@ -214,7 +193,7 @@ static bool check_reuse(const struct audit_input *in, struct finding *f)
 	if (f->sev == SEV_OK)
 		return true;
 	snprintf(f->fix, sizeof(f->fix), "net.ipv4.tcp_tw_reuse = 1");
-	audit_remedy(f, "keep-alive or pooling first; else let connect() take "
+	finding_remedy(f, "keep-alive or pooling first; else let connect() take "
 		     "over TIME_WAIT tuples (outgoing connections only; relies "
 		     "on timestamps and PAWS, and the kernel documentation "
 		     "advises changing it only with reason; tcp_tw_recycle was "
@@ -272,7 +251,7 @@ static bool check_time_wait(const struct audit_input *in, struct finding *f)
 		return true;
 	if (in->tw_reuse != 1)
 		snprintf(f->fix, sizeof(f->fix), "net.ipv4.tcp_tw_reuse = 1");
-	audit_remedy(f, in->tw_reuse != 1
+	finding_remedy(f, in->tw_reuse != 1
 		     ? "keep-alive or pooling to the busy destination, a wider "
 		       "port range (see the destination findings), or reuse"
 		     : "keep-alive or pooling to the busy destination, or a "
@@ -296,7 +275,7 @@ static bool check_tw_cap(const struct audit_input *in, struct finding *f)
 		return true;
 	snprintf(f->fix, sizeof(f->fix), "net.ipv4.tcp_max_tw_buckets = %ld",
 		 in->max_tw_buckets * 2);
-	audit_remedy(f, "reduce connection churn, or raise the cap");
+	finding_remedy(f, "reduce connection churn, or raise the cap");
 	return true;
 }
 
@@ -316,7 +295,7 @@ static bool check_overflow(const struct audit_input *in, struct finding *f)
 		return true;
 	snprintf(f->fix, sizeof(f->fix), "net.ipv4.tcp_max_tw_buckets = %ld",
 		 in->max_tw_buckets * 2);
-	audit_remedy(f, "raise the cap; each TIME_WAIT socket costs about "
+	finding_remedy(f, "raise the cap; each TIME_WAIT socket costs about "
 		     "256 bytes");
 	return true;
 }
@@ -365,20 +344,6 @@ static const struct {
 	{ "drift", check_drift },
 };
 
-struct finding *audit_add(struct audit_report *r, const char *check,
-			  enum severity sev)
-{
-	struct finding *v = realloc(r->v, (r->n + 1) * sizeof(*v));
-
-	if (!v)
-		abort();
-	r->v = v;
-	memset(&v[r->n], 0, sizeof(*v));
-	snprintf(v[r->n].check, sizeof(v[r->n].check), "%s", check);
-	v[r->n].sev = sev;
-	return &v[r->n++];
-}
-
 void audit_evaluate(const struct audit_input *in, struct audit_report *r)
 {
 	memset(r, 0, sizeof(*r));
@@ -394,12 +359,6 @@ void audit_evaluate(const struct audit_input *in, struct audit_report *r)
 	for (size_t i = 0; i < r->n; i++)
 		if (r->v[i].sev > r->worst)
 			r->worst = r->v[i].sev;
-}
-
-void audit_report_free(struct audit_report *r)
-{
-	free(r->v);
-	memset(r, 0, sizeof(*r));
 }
 
 static long read_long(const char *key)

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "err.h"
+#include "finding.h"
 #include "kernel_tcp.h"
 #include "plan.h"
 #include "profile.h"
@@ -13,20 +14,6 @@
 
 
 struct trace_result;
-
-/* Ordered so that the worst finding is the maximum; values = exit codes. */
-enum severity { SEV_OK = 0, SEV_WARNING = 1, SEV_CRITICAL = 2, SEV_UNKNOWN = 3 };
-
-struct finding {
-	char check[24];		/* stable id, e.g. "tw-reuse" */
-	enum severity sev;
-	char summary[256];
-	char evidence[768];
-	char remedy[512];	/* empty when nothing needs doing */
-	/* The profile lines of the remedy ("net.ipv4.tcp_tw_reuse = 1", one per
-	 * line, all [sysctl]); what --suggest-profile writes. Empty: none. */
-	char fix[384];
-};
 
 #define UNSET (-1L)
 
@@ -74,12 +61,6 @@ struct audit_opts {
 	bool no_bound;
 };
 
-struct audit_report {
-	struct finding *v;
-	size_t n;
-	enum severity worst;
-};
-
 /* Read the settings, counters and sockets of this network namespace. */
 int audit_gather(struct audit_input *in, const struct audit_opts *o,
 		 struct err *err);
@@ -90,8 +71,6 @@ void audit_evaluate(const struct audit_input *in, struct audit_report *r);
 
 /* The socket-level checks, appended to r by audit_evaluate. */
 void audit_socket_checks(const struct audit_input *in, struct audit_report *r);
-struct finding *audit_add(struct audit_report *r, const char *check,
-			  enum severity sev);
 
 /* Capacity of one destination: the census's P_eff, else range - reserved.
  * The one figure every check and renderer uses. */
@@ -116,12 +95,8 @@ double audit_sustainable_rate(const struct audit_input *in,
 const char *audit_addr(uint8_t family, const uint8_t *addr, char *buf,
 		       size_t len, bool brackets);
 
-const char *severity_name(enum severity s);
-/* f->remedy = "prose: LINE1; LINE2" with the lines of f->fix. */
-void audit_remedy(struct finding *f, const char *prose);
 /* A destination's occupancy against the [audit] thresholds. */
 enum severity audit_ratio_severity(const struct audit_input *in, double ratio);
 long audit_effective_ports(const struct audit_input *in);
-void audit_report_free(struct audit_report *r);
 
 #endif

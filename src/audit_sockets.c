@@ -144,7 +144,7 @@ static void dest_remedy(const struct audit_input *in, const struct sd_dest *d,
 		snprintf(f->fix, sizeof(f->fix), "net.ipv4.tcp_tw_reuse = 1%s",
 			 in->timestamps == 0 ? "\nnet.ipv4.tcp_timestamps = 1"
 					     : "");
-		audit_remedy(f, "TIME_WAIT holds most of these ports: keep-alive or a "
+		finding_remedy(f, "TIME_WAIT holds most of these ports: keep-alive or a "
 		       "connection pool so this side stops closing first, or let "
 		       "connect() take over TIME_WAIT tuples older than "
 		       "tcp_tw_reuse_delay (outgoing connections only; needs "
@@ -152,7 +152,7 @@ static void dest_remedy(const struct audit_input *in, const struct sd_dest *d,
 		return;
 	}
 	audit_wider_range(in, f->fix, sizeof(f->fix));
-	audit_remedy(f, tw * 2 >= occ
+	finding_remedy(f, tw * 2 >= occ
 	       ? "TIME_WAIT younger than tcp_tw_reuse_delay holds most of "
 		 "these ports: keep-alive or pooling so this side stops "
 		 "closing first; more source addresses or destination ports; "
@@ -336,7 +336,7 @@ static void check_listeners(const struct audit_input *in,
 	if (!portset_format(&all, 1, 65535, list, sizeof(list)))
 		snprintf(f->fix, sizeof(f->fix),
 			 "net.ipv4.ip_local_reserved_ports = %s", list);
-	audit_remedy(f, "reserve the services' ports (this list keeps the current "
+	finding_remedy(f, "reserve the services' ports (this list keeps the current "
 	       "reservations), or move the services below the range");
 }
 
@@ -390,7 +390,7 @@ static void check_conntrack(const struct audit_input *in,
 		return;
 	snprintf(f->fix, sizeof(f->fix), "net.netfilter.nf_conntrack_max = %ld",
 		 in->ct_max * 2);
-	audit_remedy(f, "exempt high-churn flows from tracking (NOTRACK), or raise "
+	finding_remedy(f, "exempt high-churn flows from tracking (NOTRACK), or raise "
 	       "the table size");
 }
 

@@ -2,6 +2,11 @@
 #ifndef PORTTUNE_AUDIT_H
 #define PORTTUNE_AUDIT_H
 
+/*
+ * The audit core: what the checks look at (struct audit_input), how it is
+ * gathered, and the capacity arithmetic every check and renderer shares.
+ * The checks themselves: audit_checks.h.
+ */
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -12,12 +17,11 @@
 #include "profile.h"
 #include "sockdiag.h"
 
-
 struct trace_result;
 
 #define UNSET (-1L)
 
-/* Everything the settings-level checks look at; UNSET where unreadable. */
+/* Everything the checks look at; UNSET where unreadable. */
 struct audit_input {
 	long port_lo, port_hi;
 	long reserved_in_range;
@@ -48,6 +52,12 @@ struct audit_input {
 	       rate_tw_recycled, rate_ct_insert_failed, rate_ct_drop;
 	/* audit --trace: what the tracepoints saw, or NULL (audit_trace.c) */
 	const struct trace_result *trace;
+	unsigned top;		/* findings per kind of traced failure */
+	/* what happens next: the profile (or NULL) the next boot may undo,
+	 * below root ("/" when NULL); a confirm pending in state_dir (NULL:
+	 * not asked) */
+	const struct profile *prof;
+	const char *root, *state_dir;
 };
 
 /* What audit_gather collects beyond the settings. */
@@ -66,11 +76,9 @@ int audit_gather(struct audit_input *in, const struct audit_opts *o,
 		 struct err *err);
 void audit_input_free(struct audit_input *in);
 
-/* Pure: input -> findings. */
+/* Input -> findings: every check of the table that applies, in order
+ * (audit_checks.c). Reads nothing but in, and state_dir when set. */
 void audit_evaluate(const struct audit_input *in, struct audit_report *r);
-
-/* The socket-level checks, appended to r by audit_evaluate. */
-void audit_socket_checks(const struct audit_input *in, struct audit_report *r);
 
 /* Capacity of one destination: the census's P_eff, else range - reserved.
  * The one figure every check and renderer uses. */
@@ -97,6 +105,7 @@ const char *audit_addr(uint8_t family, const uint8_t *addr, char *buf,
 
 /* A destination's occupancy against the [audit] thresholds. */
 enum severity audit_ratio_severity(const struct audit_input *in, double ratio);
+/* Range size less reserved ports; UNSET when the range is unreadable. */
 long audit_effective_ports(const struct audit_input *in);
 
 #endif

@@ -43,7 +43,7 @@ CMDS = main cmd_apply cmd_diff cmd_rollback cmd_snapshots cmd_audit \
        audit_netns trace
 CORE_OBJ = $(CORE:%=build/%.o)
 CMD_OBJ = $(CMDS:%=build/%.o)
-UNIT_TESTS = profile sysctl sysctld persist snapshot plan audit ethtool sockdiag nagios hostile prom_merge trace
+UNIT_TESTS = profile sysctl sysctld persist snapshot plan audit checks ethtool sockdiag nagios hostile prom_merge trace
 UNIT = $(UNIT_TESTS:%=build/tests/test_%)
 TOOLS = build/loadgen build/sdfloor build/churn
 

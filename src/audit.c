@@ -1,29 +1,33 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Settings-level audit: the sysctls and kernel counters that decide when a
- * host runs out of ephemeral ports. Each check is a small pure function of
- * struct audit_input; gathering the input is the only part that reads /proc.
+ * The audit core: gathering struct audit_input (the only part of the audit
+ * that reads /proc and the socket dump), and the capacity arithmetic of
+ * ports per destination that the checks and renderers share.
+ *
+ * Ports run out per (source IP, destination IP, destination port), against
+ * the capacity P_eff = range - reserved - ports held by listening and
+ * bound-only sockets. A TIME_WAIT tuple that connect() would take over
+ * (tcp_tw_reuse) does not count as occupied.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "audit.h"
 #include "counters.h"
+#include "portguard.h"
 #include "sysctl.h"
 
-#define SMALL_RANGE 16384
+#define WIDE_LOW 16384		/* above 15000-15090 (Envoy, Istio) */
+#define WIDE_HIGH 65001
 
-static const char *const sev_names[] = { "OK", "WARNING", "CRITICAL",
-					  "UNKNOWN" };
-
-const char *severity_name(enum severity s)
-{
-	return sev_names[s];
-}
+/* ---- capacity ---------------------------------------------------------- */
 
 long audit_effective_ports(const struct audit_input *in)
 {
@@ -33,372 +37,120 @@ long audit_effective_ports(const struct audit_input *in)
 	       (in->reserved_in_range > 0 ? in->reserved_in_range : 0);
 }
 
-void audit_remedy(struct finding *f, const char *prose)
+long audit_capacity(const struct audit_input *in)
 {
-	size_t o = (size_t)snprintf(f->remedy, sizeof(f->remedy), "%s", prose);
-
-	for (const char *p = f->fix; *p && o < sizeof(f->remedy);) {
-		size_t n = strcspn(p, "\n");
-
-		o += snprintf(f->remedy + o, sizeof(f->remedy) - o, "%s%.*s",
-			      p == f->fix ? ": " : "; ", (int)n, p);
-		p += n + (p[n] == '\n');
-	}
-}
-
-static double pct(long a, long b)
-{
-	return b > 0 ? 100.0 * a / b : 0;
-}
-
-/* Each check fills f and returns true when it has something to say. */
-typedef bool (*check_fn)(const struct audit_input *in, struct finding *f);
-
-static bool check_range(const struct audit_input *in, struct finding *f)
-{
-	long cap = audit_capacity(in);
-	long held = in->have_sd ? (long)in->sd.bound_in_range : 0;
-	size_t o;
-
-	if (cap == UNSET) {
-		f->sev = SEV_UNKNOWN;
-		snprintf(f->summary, sizeof(f->summary),
-			 "cannot read net.ipv4.ip_local_port_range");
-		return true;
-	}
-	/* size alone is a warning; occupancy (the destinations) is critical */
-	f->sev = cap <= 0 ? SEV_CRITICAL : cap < SMALL_RANGE ? SEV_WARNING
-							     : SEV_OK;
-	snprintf(f->summary, sizeof(f->summary),
-		 "%ld usable ephemeral ports per destination (%ld-%ld)", cap,
-		 in->port_lo, in->port_hi);
-	o = snprintf(f->evidence, sizeof(f->evidence),
-		     "%ld in range, %ld reserved, %ld held by listening or "
-		     "bound sockets; connect() to one destination fails with "
-		     "EADDRNOTAVAIL once all carry a socket; while this host "
-		     "closes first, each connection keeps its port %d s in "
-		     "TIME_WAIT, so without reuse one destination sustains "
-		     "about %.0f new connections/s (ports / %d s)",
-		     in->port_hi - in->port_lo + 1,
-		     in->reserved_in_range > 0 ? in->reserved_in_range : 0, held,
-		     TIME_WAIT_SECONDS, cap > 0 ? (double)cap / TIME_WAIT_SECONDS
-						: 0, TIME_WAIT_SECONDS);
-	if (in->have_sd && o < sizeof(f->evidence))
-		o += snprintf(f->evidence + o, sizeof(f->evidence) - o,
-			      "%s; a socket that bind()s before connect() also "
-			      "takes its port from every destination, and the "
-			      "kernel's dump shows it like any connection",
-			      in->sd.bound_visible ? "" : in->bound_skipped
-			      ? "; bind()-only sockets were not counted (audit "
-				"--all-netns leaves them out: listing them walks "
-				"the bind table all namespaces share; audit this "
-				"one with --netns to count them), so capacity may "
-				"be overestimated"
-			      : "; this kernel (before 6.8) does not list "
-				"bind()-only sockets, so capacity may be "
-				"overestimated");
-	if (f->sev == SEV_OK)
-		return true;
-	audit_wider_range(in, f->fix, sizeof(f->fix));
-	audit_remedy(f, "widen the range, keeping services' ports reserved");
-	return true;
-}
-
-static bool check_parity(const struct audit_input *in, struct finding *f)
-{
-	if (in->port_lo == UNSET || in->port_lo % 2 != in->port_hi % 2 ||
-	    in->port_lo == in->port_hi)
-		return false;
-	f->sev = SEV_OK;	/* at most one port: worth a note, not a page */
-	snprintf(f->summary, sizeof(f->summary),
-		 "both ends of the port range are %s",
-		 in->port_lo % 2 ? "odd" : "even");
-	snprintf(f->evidence, sizeof(f->evidence),
-		 "since Linux 4.6 connect() tries ports of the low end's parity "
-		 "first and bind(port 0) the other half (4.2-4.5: connect() "
-		 "only started at an even offset); ends of the same parity cost "
-		 "connect() at most one port, and the kernel logs \"prefer "
-		 "different parity\"");
-	snprintf(f->fix, sizeof(f->fix), "net.ipv4.ip_local_port_range = %ld %ld",
-		 in->port_lo, in->port_hi < 65535 ? in->port_hi + 1
-						  : in->port_hi - 1);
-	audit_remedy(f, "optional, to silence the kernel's message");
-	return true;
-}
-
-static bool check_reserved(const struct audit_input *in, struct finding *f)
-{
-	long size = in->port_hi - in->port_lo + 1;
-
-	if (in->port_lo == UNSET || in->reserved_in_range <= 0)
-		return false;
-	f->sev = in->reserved_in_range * 2 > size ? SEV_WARNING : SEV_OK;
-	snprintf(f->summary, sizeof(f->summary),
-		 "%ld ports of the range are reserved (%.0f%%)",
-		 in->reserved_in_range, pct(in->reserved_in_range, size));
-	snprintf(f->evidence, sizeof(f->evidence),
-		 "net.ipv4.ip_local_reserved_ports takes them out of "
-		 "automatic selection");
-	if (f->sev)
-		snprintf(f->remedy, sizeof(f->remedy),
-			 "reserve only the ports services listen on, or move "
-			 "the range away from them (check with: sysctl "
-			 "net.ipv4.ip_local_reserved_ports)");
-	return true;
-}
-
-/* Worst share of a destination's ports held by TIME_WAIT that blocks. */
-static double tw_share(const struct audit_input *in)
-{
-	long cap = audit_capacity(in);
-	double worst = 0;
-
-	if (!in->have_sd) {
-		/* sockstat's tw also counts orphaned FIN_WAIT2: a ceiling */
-		return in->tcp_tw != UNSET && cap > 0 ? (double)in->tcp_tw / cap
-						      : 0;
-	}
-	for (size_t i = 0; i < in->sd.ndest && cap > 0; i++) {
-		const struct sd_dest *d = &in->sd.dest[i];
-		double s = (double)(d->state[SD_TIME_WAIT] -
-				    audit_tw_reusable(in, d)) / cap;
-
-		worst = s > worst ? s : worst;
-	}
-	return worst;
-}
-
-static bool check_reuse(const struct audit_input *in, struct finding *f)
-{
-	long delay = in->tw_reuse_delay == UNSET ? 1000 : in->tw_reuse_delay;
-
-	if (in->tw_reuse == UNSET)
-		return false;
-	if (in->tw_reuse == 1 && in->timestamps == 0) {
-		f->sev = SEV_WARNING;	/* a setting that cannot do what it says */
-		snprintf(f->summary, sizeof(f->summary),
-			 "tcp_tw_reuse = %ld has no effect: tcp_timestamps = 0",
-			 in->tw_reuse);
-		snprintf(f->evidence, sizeof(f->evidence),
-			 "connect() takes over a TIME_WAIT tuple only when the "
-			 "peer sent TCP timestamps (PAWS protects the new "
-			 "connection)");
-		snprintf(f->fix, sizeof(f->fix), "net.ipv4.tcp_timestamps = 1");
-		audit_remedy(f, "turn timestamps back on");
-		return true;
-	}
-	if (in->tw_reuse == 1) {
-		f->sev = SEV_OK;
-		snprintf(f->summary, sizeof(f->summary),
-			 "tcp_tw_reuse = 1: connect() may take over TIME_WAIT "
-			 "tuples");
-		snprintf(f->evidence, sizeof(f->evidence),
-			 "outgoing connections only, once the TIME_WAIT socket "
-			 "is older than %ld ms (%s) and the peer sent "
-			 "timestamps; %lld take-overs since boot or namespace "
-			 "creation (TcpExt TWRecycled)", delay,
-			 in->tw_reuse_delay == UNSET ? "fixed before Linux 6.14"
-			 : "tcp_tw_reuse_delay",
-			 in->tw_recycled == UNSET ? 0 : in->tw_recycled);
-		return true;
-	}
-	f->sev = tw_share(in) >= in->cfg.warn_ratio ? SEV_WARNING : SEV_OK;
-	snprintf(f->summary, sizeof(f->summary), in->tw_reuse == 2
-		 ? "tcp_tw_reuse = 2: TIME_WAIT reuse for loopback only"
-		 : "tcp_tw_reuse = 0: TIME_WAIT tuples are never reused");
-	snprintf(f->evidence, sizeof(f->evidence),
-		 "a TIME_WAIT socket blocks only its own 4-tuple for %d s: "
-		 "connect() to that destination picks another port, or fails "
-		 "with EADDRNOTAVAIL when every port carries one; it never "
-		 "waits", TIME_WAIT_SECONDS);
-	if (f->sev == SEV_OK)
-		return true;
-	snprintf(f->fix, sizeof(f->fix), "net.ipv4.tcp_tw_reuse = 1");
-	audit_remedy(f, "keep-alive or pooling first; else let connect() take "
-		     "over TIME_WAIT tuples (outgoing connections only; relies "
-		     "on timestamps and PAWS, and the kernel documentation "
-		     "advises changing it only with reason; tcp_tw_recycle was "
-		     "removed in 4.12)");
-	return true;
-}
-
-static bool check_fin_timeout(const struct audit_input *in, struct finding *f)
-{
-	if (in->fin_timeout == UNSET)
-		return false;
-	f->sev = SEV_OK;
-	snprintf(f->summary, sizeof(f->summary),
-		 "tcp_fin_timeout = %ld s bounds orphaned FIN_WAIT2 only",
-		 in->fin_timeout);
-	snprintf(f->evidence, sizeof(f->evidence),
-		 "TIME_WAIT lasts %d s whatever tcp_fin_timeout says "
-		 "(TCP_TIMEWAIT_LEN is compiled in); lowering it does not "
-		 "shorten TIME_WAIT", TIME_WAIT_SECONDS);
-	if (in->fin_timeout < 60 && tw_share(in) >= in->cfg.warn_ratio)
-		snprintf(f->remedy, sizeof(f->remedy),
-			 "for TIME_WAIT pressure use keep-alive, connection "
-			 "pooling, or net.ipv4.tcp_tw_reuse = 1");
-	return true;
-}
-
-static bool check_time_wait(const struct audit_input *in, struct finding *f)
-{
-	long cap = audit_capacity(in);
-	double share = tw_share(in);
-
-	if (cap <= 0 || (!in->have_sd && in->tcp_tw == UNSET))
-		return false;
-	/* the same thresholds as the destinations: no check contradicts another */
-	f->sev = audit_ratio_severity(in, share);
 	if (in->have_sd)
-		snprintf(f->summary, sizeof(f->summary),
-			 "%u TIME_WAIT sockets; the busiest destination has "
-			 "%.0f%% of its %ld ports blocked by TIME_WAIT",
-			 in->sd.tcp_state[SD_TIME_WAIT], 100 * share, cap);
-	else
-		snprintf(f->summary, sizeof(f->summary),
-			 "%ld timewait minisockets (TIME_WAIT and orphaned "
-			 "FIN_WAIT2), at most %.0f%% of one destination's ports",
-			 in->tcp_tw, 100 * share);
-	snprintf(f->evidence, sizeof(f->evidence),
-		 "/proc/net/sockstat: TCP inuse %ld (IPv4), TCP6 inuse %ld, "
-		 "orphan %ld, tw %ld (TIME_WAIT and orphaned FIN_WAIT2 "
-		 "minisockets, IPv4 and IPv6); ports run out per (source, "
-		 "destination, port)", in->tcp_inuse, in->tcp6_inuse,
-		 in->tcp_orphan, in->tcp_tw);
-	if (!f->sev)
-		return true;
-	if (in->tw_reuse != 1)
-		snprintf(f->fix, sizeof(f->fix), "net.ipv4.tcp_tw_reuse = 1");
-	audit_remedy(f, in->tw_reuse != 1
-		     ? "keep-alive or pooling to the busy destination, a wider "
-		       "port range (see the destination findings), or reuse"
-		     : "keep-alive or pooling to the busy destination, or a "
-		       "wider port range (see the destination findings)");
-	return true;
+		return in->sd.p_eff;
+	return audit_effective_ports(in);
 }
 
-static bool check_tw_cap(const struct audit_input *in, struct finding *f)
+/* tcp_tw_reuse = 2: the kernel's test is a loopback source or destination. */
+static bool loopback(const struct sd_dest *d)
 {
-	if (in->max_tw_buckets == UNSET || in->tcp_tw == UNSET)
-		return false;
-	f->sev = in->tcp_tw >= in->max_tw_buckets * 0.9 ? SEV_WARNING : SEV_OK;
-	snprintf(f->summary, sizeof(f->summary),
-		 "timewait minisockets at %.0f%% of tcp_max_tw_buckets (%ld)",
-		 pct(in->tcp_tw, in->max_tw_buckets), in->max_tw_buckets);
-	snprintf(f->evidence, sizeof(f->evidence),
-		 "sockstat tw %ld (TIME_WAIT and orphaned FIN_WAIT2); past the "
-		 "cap sockets close without TIME_WAIT (about 256 bytes each "
-		 "while they last)", in->tcp_tw);
-	if (!f->sev)
-		return true;
-	snprintf(f->fix, sizeof(f->fix), "net.ipv4.tcp_max_tw_buckets = %ld",
-		 in->max_tw_buckets * 2);
-	audit_remedy(f, "reduce connection churn, or raise the cap");
-	return true;
+	static const uint8_t v6lo[16] = { [15] = 1 };
+
+	if (d->family == AF_INET)
+		return d->dst[0] == 127 || d->src[0] == 127;
+	return !memcmp(d->dst, v6lo, 16) || !memcmp(d->src, v6lo, 16);
 }
 
-static bool check_overflow(const struct audit_input *in, struct finding *f)
+bool audit_reuse_applies(const struct audit_input *in, const struct sd_dest *d)
 {
-	if (in->tw_overflow == UNSET)
-		return false;
-	f->sev = in->tw_overflow > 0 ? SEV_WARNING : SEV_OK;
-	snprintf(f->summary, sizeof(f->summary),
-		 "TIME_WAIT cap hit %lld times since boot or namespace creation",
-		 in->tw_overflow);
-	snprintf(f->evidence, sizeof(f->evidence),
-		 "TcpExt TCPTimeWaitOverflow = %lld; current kernels log "
-		 "nothing (3.10-era kernels logged \"TCP: time wait bucket "
-		 "table overflow\")", in->tw_overflow);
-	if (!f->sev || in->max_tw_buckets == UNSET)
-		return true;
-	snprintf(f->fix, sizeof(f->fix), "net.ipv4.tcp_max_tw_buckets = %ld",
-		 in->max_tw_buckets * 2);
-	audit_remedy(f, "raise the cap; each TIME_WAIT socket costs about "
-		     "256 bytes");
-	return true;
+	return in->timestamps != 0 &&
+	       (in->tw_reuse == 1 || (in->tw_reuse == 2 && loopback(d)));
 }
 
-static bool check_drift(const struct audit_input *in, struct finding *f)
+uint32_t audit_tw_reusable(const struct audit_input *in, const struct sd_dest *d)
 {
-	size_t drift, bad, o = 0;
-
-	if (!in->drift)
-		return false;
-	drift = plan_count(in->drift, CS_PENDING);
-	bad = plan_count(in->drift, CS_INVALID);
-	f->sev = drift || bad ? SEV_WARNING : SEV_OK;
-	snprintf(f->summary, sizeof(f->summary),
-		 "%zu setting%s differ from the profile%s", drift,
-		 drift == 1 ? "" : "s", bad ? ", some cannot be applied" : "");
-	for (size_t i = 0; i < in->drift->n && o < sizeof(f->evidence); i++) {
-		const struct change *c = &in->drift->v[i];
-
-		if (c->status != CS_PENDING && c->status != CS_INVALID)
-			continue;
-		o += snprintf(f->evidence + o, sizeof(f->evidence) - o,
-			      "%s%s%s%s: %s -> %s", o ? "; " : "",
-			      c->dev ? c->dev : "", c->dev ? " " : "", c->key,
-			      c->before ? c->before : "?", c->after);
-	}
-	if (f->sev)
-		snprintf(f->remedy, sizeof(f->remedy),
-			 "porttune apply --profile %s",
-			 in->drift->n ? in->drift->v[0].file : "PROFILE");
-	return true;
+	return audit_reuse_applies(in, d) ? d->tw_aged : 0;
 }
 
-static const struct {
-	const char *id;
-	check_fn fn;
-} checks[] = {
-	{ "port-range", check_range },
-	{ "port-parity", check_parity },
-	{ "reserved-ports", check_reserved },
-	{ "time-wait", check_time_wait },
-	{ "tw-reuse", check_reuse },
-	{ "fin-timeout", check_fin_timeout },
-	{ "tw-buckets", check_tw_cap },
-	{ "tw-overflow", check_overflow },
-	{ "drift", check_drift },
-};
-
-struct finding *audit_add(struct audit_report *r, const char *check,
-			  enum severity sev)
+uint32_t audit_occupied(const struct audit_input *in, const struct sd_dest *d)
 {
-	struct finding *v = realloc(r->v, (r->n + 1) * sizeof(*v));
-
-	if (!v)
-		abort();
-	r->v = v;
-	memset(&v[r->n], 0, sizeof(*v));
-	snprintf(v[r->n].check, sizeof(v[r->n].check), "%s", check);
-	v[r->n].sev = sev;
-	return &v[r->n++];
+	return d->used - audit_tw_reusable(in, d);
 }
 
-void audit_evaluate(const struct audit_input *in, struct audit_report *r)
+static int cmp_occupied(const void *a, const void *b, void *ctx)
 {
-	memset(r, 0, sizeof(*r));
-	for (size_t i = 0; i < sizeof(checks) / sizeof(*checks); i++) {
-		struct finding f = { 0 };
+	const struct sd_dest *x = *(const struct sd_dest *const *)a;
+	const struct sd_dest *y = *(const struct sd_dest *const *)b;
+	uint32_t ox = audit_occupied(ctx, x), oy = audit_occupied(ctx, y);
 
-		if (!checks[i].fn(in, &f))
-			continue;
-		snprintf(f.check, sizeof(f.check), "%s", checks[i].id);
-		*audit_add(r, f.check, f.sev) = f;
-	}
-	audit_socket_checks(in, r);
-	for (size_t i = 0; i < r->n; i++)
-		if (r->v[i].sev > r->worst)
-			r->worst = r->v[i].sev;
+	if (ox != oy)
+		return ox < oy ? 1 : -1;
+	if (x->used != y->used)
+		return x->used < y->used ? 1 : -1;
+	return memcmp(x, y, offsetof(struct sd_dest, used));
 }
 
-void audit_report_free(struct audit_report *r)
+size_t audit_top_dests(const struct audit_input *in, const struct sd_dest **out,
+		       size_t n)
 {
-	free(r->v);
-	memset(r, 0, sizeof(*r));
+	size_t cnt = in->sd.ndest;
+	const struct sd_dest **all = cnt ? malloc(cnt * sizeof(*all)) : NULL;
+
+	if (!all)
+		return 0;
+	for (size_t i = 0; i < cnt; i++)
+		all[i] = &in->sd.dest[i];
+	qsort_r(all, cnt, sizeof(*all), cmp_occupied, (void *)in);
+	n = n < cnt ? n : cnt;
+	memcpy(out, all, n * sizeof(*all));
+	free(all);
+	return n;
 }
+
+double audit_sustainable_rate(const struct audit_input *in,
+			      const struct sd_dest *d)
+{
+	double cap = audit_capacity(in);
+	/* before 6.14 the reuse delay is a fixed second */
+	double delay = in->tw_reuse_delay > 0 ? in->tw_reuse_delay / 1000.0 : 1;
+
+	if (cap <= 0)
+		return 0;
+	return audit_reuse_applies(in, d) ? cap / delay : cap / TCP_TIMEWAIT_SECONDS;
+}
+
+const char *audit_addr(uint8_t family, const uint8_t *addr, char *buf,
+		       size_t len, bool brackets)
+{
+	char tmp[INET6_ADDRSTRLEN];
+
+	inet_ntop(family, addr, tmp, sizeof(tmp));
+	snprintf(buf, len, brackets && family == AF_INET6 ? "[%s]" : "%s", tmp);
+	return buf;
+}
+
+void audit_wider_range(const struct audit_input *in, char *fix, size_t len)
+{
+	long lo = in->port_lo < WIDE_LOW ? in->port_lo : WIDE_LOW;
+	long hi = in->port_hi > WIDE_HIGH ? in->port_hi : WIDE_HIGH;
+	struct portset exposed, all = in->reserved;
+	char list[256];
+	int o;
+
+	if (lo % 2 == hi % 2)	/* ends of different parity, as the kernel prefers */
+		hi += hi < 65535 ? 1 : -1;
+	o = snprintf(fix, len, "net.ipv4.ip_local_port_range = %ld %ld", lo, hi);
+	if (!portguard_exposed(lo, hi, &in->reserved,
+			       in->have_sd ? &in->sd.listening : NULL, &exposed))
+		return;
+	for (size_t i = 0; i < sizeof(all.w) / sizeof(*all.w); i++)
+		all.w[i] |= exposed.w[i];
+	if (!portset_format(&all, 1, 65535, list, sizeof(list)) && o > 0 &&
+	    (size_t)o < len)
+		snprintf(fix + o, len - o,
+			 "\nnet.ipv4.ip_local_reserved_ports = %s", list);
+}
+
+enum severity audit_ratio_severity(const struct audit_input *in, double ratio)
+{
+	return ratio >= in->cfg.crit_ratio ? SEV_CRITICAL
+	       : ratio >= in->cfg.warn_ratio ? SEV_WARNING : SEV_OK;
+}
+
+/* ---- gathering --------------------------------------------------------- */
 
 static long read_long(const char *key)
 {
@@ -481,8 +233,10 @@ static int census(struct audit_input *in, const struct audit_opts *o,
 			 (o->processes ? SD_PROCS | SD_CGROUPS : 0),
 		.port_lo = in->port_lo, .port_hi = in->port_hi,
 		.reserved = reserved,
-		/* TIME_WAIT timers start at 60 s: older entries say nothing */
-		.recent_ms = (uint32_t)((window < 60 ? window : 60) * 1000),
+		/* TIME_WAIT timers start at TCP_TIMEWAIT_LEN: older entries
+		 * say nothing */
+		.recent_ms = (uint32_t)((window < TCP_TIMEWAIT_SECONDS ? window
+					 : TCP_TIMEWAIT_SECONDS) * 1000),
 		/* before 6.14 the delay is the peer's last timestamp + 1 s */
 		.tw_aged_ms = in->tw_reuse_delay > 0 ? in->tw_reuse_delay : 1000,
 	};

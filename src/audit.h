@@ -2,35 +2,26 @@
 #ifndef PORTTUNE_AUDIT_H
 #define PORTTUNE_AUDIT_H
 
+/*
+ * The audit core: what the checks look at (struct audit_input), how it is
+ * gathered, and the capacity arithmetic every check and renderer shares.
+ * The checks themselves: audit_checks.h.
+ */
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "err.h"
+#include "finding.h"
+#include "kernel_tcp.h"
 #include "plan.h"
 #include "profile.h"
 #include "sockdiag.h"
 
-#define TIME_WAIT_SECONDS 60	/* TCP_TIMEWAIT_LEN: compiled in, not a sysctl */
-
 struct trace_result;
-
-/* Ordered so that the worst finding is the maximum; values = exit codes. */
-enum severity { SEV_OK = 0, SEV_WARNING = 1, SEV_CRITICAL = 2, SEV_UNKNOWN = 3 };
-
-struct finding {
-	char check[24];		/* stable id, e.g. "tw-reuse" */
-	enum severity sev;
-	char summary[256];
-	char evidence[768];
-	char remedy[512];	/* empty when nothing needs doing */
-	/* The profile lines of the remedy ("net.ipv4.tcp_tw_reuse = 1", one per
-	 * line, all [sysctl]); what --suggest-profile writes. Empty: none. */
-	char fix[384];
-};
 
 #define UNSET (-1L)
 
-/* Everything the settings-level checks look at; UNSET where unreadable. */
+/* Everything the checks look at; UNSET where unreadable. */
 struct audit_input {
 	long port_lo, port_hi;
 	long reserved_in_range;
@@ -61,6 +52,12 @@ struct audit_input {
 	       rate_tw_recycled, rate_ct_insert_failed, rate_ct_drop;
 	/* audit --trace: what the tracepoints saw, or NULL (audit_trace.c) */
 	const struct trace_result *trace;
+	unsigned top;		/* findings per kind of traced failure */
+	/* what happens next: the profile (or NULL) the next boot may undo,
+	 * below root ("/" when NULL); a confirm pending in state_dir (NULL:
+	 * not asked) */
+	const struct profile *prof;
+	const char *root, *state_dir;
 };
 
 /* What audit_gather collects beyond the settings. */
@@ -74,24 +71,14 @@ struct audit_opts {
 	bool no_bound;
 };
 
-struct audit_report {
-	struct finding *v;
-	size_t n;
-	enum severity worst;
-};
-
 /* Read the settings, counters and sockets of this network namespace. */
 int audit_gather(struct audit_input *in, const struct audit_opts *o,
 		 struct err *err);
 void audit_input_free(struct audit_input *in);
 
-/* Pure: input -> findings. */
+/* Input -> findings: every check of the table that applies, in order
+ * (audit_checks.c). Reads nothing but in, and state_dir when set. */
 void audit_evaluate(const struct audit_input *in, struct audit_report *r);
-
-/* The socket-level checks, appended to r by audit_evaluate. */
-void audit_socket_checks(const struct audit_input *in, struct audit_report *r);
-struct finding *audit_add(struct audit_report *r, const char *check,
-			  enum severity sev);
 
 /* Capacity of one destination: the census's P_eff, else range - reserved.
  * The one figure every check and renderer uses. */
@@ -116,12 +103,9 @@ double audit_sustainable_rate(const struct audit_input *in,
 const char *audit_addr(uint8_t family, const uint8_t *addr, char *buf,
 		       size_t len, bool brackets);
 
-const char *severity_name(enum severity s);
-/* f->remedy = "prose: LINE1; LINE2" with the lines of f->fix. */
-void audit_remedy(struct finding *f, const char *prose);
 /* A destination's occupancy against the [audit] thresholds. */
 enum severity audit_ratio_severity(const struct audit_input *in, double ratio);
+/* Range size less reserved ports; UNSET when the range is unreadable. */
 long audit_effective_ports(const struct audit_input *in);
-void audit_report_free(struct audit_report *r);
 
 #endif

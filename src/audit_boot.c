@@ -1,50 +1,54 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Audit findings about what happens next rather than what is: a boot that
+ * Audit checks about what happens next rather than what is: a boot that
  * undoes the profile, and a change that is rolled back unless confirmed.
- * Kept apart from audit.c's checks, which judge the running kernel.
+ * Kept apart from the checks that judge the running kernel.
  */
 #include <stdio.h>
 
-#include "audit_boot.h"
+#include "audit_checks.h"
 #include "confirm.h"
 #include "sysctld.h"
 
 /* The next boot undoing the profile is a WARNING, like drift. */
-static void boot_conflict(const char *root, const struct profile *prof,
-			  struct audit_report *r)
+void check_boot_conflict(const struct audit_input *in, struct audit_report *r)
 {
 	struct boot_conflicts bc;
 	struct finding *f;
 	struct err e = { 0 };
-	size_t used = 0;
 
-	if (boot_conflicts_find(root, prof, &bc, &e) || !bc.n) {
+	if (boot_conflicts_find(in->root, in->prof, &bc, &e) || !bc.n) {
 		boot_conflicts_free(&bc);
 		return;
 	}
-	f = audit_add(r, "boot-conflict", SEV_WARNING);
-	snprintf(f->summary, sizeof(f->summary), "the next boot undoes %zu "
-		 "setting%s of the profile", bc.n, bc.n == 1 ? "" : "s");
-	for (size_t i = 0; i < bc.n && used < sizeof(f->evidence); i++)
-		used += (size_t)snprintf(f->evidence + used,
-					 sizeof(f->evidence) - used,
-					 "%s%s:%d sets %s = %s (profile: %s)",
-					 i ? "; " : "", bc.v[i].file,
-					 bc.v[i].line, bc.v[i].setting,
-					 bc.v[i].value, bc.v[i].profile_value);
-	snprintf(f->remedy, sizeof(f->remedy), "remove those lines, or "
-		 "porttune persist --profile to write a file that sorts after "
-		 "them");
-	if (f->sev > r->worst)
-		r->worst = f->sev;
+	f = finding_new(r, SEV_WARNING, "the next boot undoes %zu setting%s of "
+			"the profile", bc.n, bc.n == 1 ? "" : "s");
+	for (size_t i = 0; i < bc.n; i++)
+		finding_printf(f, F_EVIDENCE, "%s%s:%d sets %s = %s (profile: %s)",
+			       i ? "; " : "", bc.v[i].file, bc.v[i].line,
+			       bc.v[i].setting, bc.v[i].value,
+			       bc.v[i].profile_value);
+	finding_printf(f, F_REMEDY, "remove those lines, or porttune persist "
+		       "--profile to write a file that sorts after them");
 	boot_conflicts_free(&bc);
 }
 
-void audit_boot_findings(const char *root, const char *state_dir,
-			 const struct profile *prof, struct audit_report *r)
+/* apply --confirm pending: the change goes away at the deadline. */
+void check_confirm_pending(const struct audit_input *in,
+			   struct audit_report *r)
 {
-	if (prof)
-		boot_conflict(root, prof, r);
-	confirm_audit(state_dir, r);
+	struct confirm_rec c;
+	struct finding *f;
+	char when[32];
+
+	if (confirm_read(in->state_dir, &c, NULL))
+		return;
+	confirm_time(c.deadline, when, sizeof(when));
+	f = finding_new(r, SEV_WARNING, "an apply awaits confirmation: "
+			"snapshot %u is rolled back at %s", c.snapshot, when);
+	finding_printf(f, F_EVIDENCE, "%s/" CONFIRM_PENDING ": %s of %.200s, "
+		       "network namespace %s", in->state_dir, c.state,
+		       c.profile, c.netns);
+	finding_printf(f, F_REMEDY, "porttune confirm keeps the changes; "
+		       "porttune rollback %u undoes them now", c.snapshot);
 }

@@ -42,7 +42,8 @@ static const struct {
 		"destination (TIME_WAIT entered within the window)." },
 	[DM_SUSTAINABLE] = { "sustainable_rate",
 		"New connections per second one destination sustains: "
-		"capacity / 60 s, or / tcp_tw_reuse_delay where reuse applies." },
+		"capacity / " TCP_TIMEWAIT_TEXT ", or / tcp_tw_reuse_delay where "
+		"reuse applies." },
 };
 
 static double dest_value(const struct audit_input *in, const struct sd_dest *d,

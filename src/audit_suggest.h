@@ -4,7 +4,8 @@
 
 #include <stddef.h>
 
-#include "audit.h"
+#include "err.h"
+#include "finding.h"
 
 /* The profile text of the findings' fixes; *nset = settings in it. Pure. */
 int audit_suggest_text(const struct audit_report *r, char **out, size_t *nset);

@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include "audit_netns.h"
-#include "audit_boot.h"
 #include "audit_render.h"
 #include "audit_trace.h"
 #include "audit_suggest.h"
@@ -358,10 +357,11 @@ int cmd_audit(int argc, char **argv, const struct gopts *g)
 	trace_wait(tr, trace_s, &stop);
 	trace_take(tr, &tres);
 	trace_stop(tr);
+	in.top = o.top;
+	in.prof = path ? &prof : NULL;
+	in.root = g->root;
+	in.state_dir = g->state_dir;
 	audit_evaluate(&in, &r);
-	audit_boot_findings(g->root, g->state_dir, path ? &prof : NULL, &r);
-	if (in.trace)
-		audit_trace_checks(&tres, &r, o.top);
 	view = (struct audit_view){ &in, &r, NULL, 0, o.top, o.processes };
 	/* NIC state is context for people; a host without ethtool netlink
 	 * still gets its port audit */

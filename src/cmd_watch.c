@@ -60,6 +60,7 @@ static int frame(const struct audit_opts *o, bool tty, unsigned n,
 			tres = *trace;	/* why tracing is impossible */
 		trace_take(tr, &tres);
 		in.trace = &tres;
+		in.top = o->top;
 	}
 	now = time(NULL);
 	strftime(when, sizeof(when), "%H:%M:%S", localtime(&now));
@@ -72,8 +73,6 @@ static int frame(const struct audit_opts *o, bool tty, unsigned n,
 		return rc;
 	}
 	audit_evaluate(&in, &r);
-	if (trace)
-		audit_trace_checks(&tres, &r, o->top);
 	watch_print_frame(stdout, &in, &r, &(struct watch_frame){
 		when, n, o->interval, o->top, screen_width() });
 	/* the frame shows the census; the trace adds its findings and tables */

@@ -20,7 +20,7 @@
 
 #include "confirm.h"
 
-#define PENDING "confirm.pending"
+#define PENDING CONFIRM_PENDING
 #define LOG "confirm.log"
 #define POLL_NS 100000000L	/* a confirm ends the child within this */
 #define LOCK_TRIES 200		/* x 50 ms: a rollback or confirm holding it */
@@ -525,26 +525,4 @@ int confirm_cancel(const char *state_dir, struct confirm_rec *r,
 	close(fd);
 	state_close(&st);
 	return rc;
-}
-
-void confirm_audit(const char *state_dir, struct audit_report *r)
-{
-	struct confirm_rec c;
-	struct finding *f;
-	char when[32];
-
-	if (confirm_read(state_dir, &c, NULL))
-		return;
-	confirm_time(c.deadline, when, sizeof(when));
-	f = audit_add(r, "confirm-pending", SEV_WARNING);
-	snprintf(f->summary, sizeof(f->summary), "an apply awaits "
-		 "confirmation: snapshot %u is rolled back at %s", c.snapshot,
-		 when);
-	snprintf(f->evidence, sizeof(f->evidence), "%s/" PENDING ": %s of "
-		 "%.200s, network namespace %s", state_dir, c.state,
-		 c.profile, c.netns);
-	snprintf(f->remedy, sizeof(f->remedy), "porttune confirm keeps the "
-		 "changes; porttune rollback %u undoes them now", c.snapshot);
-	if (f->sev > r->worst)
-		r->worst = f->sev;
 }

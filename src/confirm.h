@@ -5,7 +5,6 @@
 #include <limits.h>
 #include <stdbool.h>
 
-#include "audit.h"
 #include "err.h"
 #include "txn.h"
 
@@ -14,6 +13,10 @@
  * `porttune confirm`; a detached child of the apply rolls its snapshot
  * back at the deadline unless the record is gone by then.
  */
+
+/* The record's name in the state directory. */
+#define CONFIRM_PENDING "confirm.pending"
+
 struct confirm_rec {
 	char state[16];		/* reserved | waiting | reverting */
 	unsigned snapshot;
@@ -58,8 +61,5 @@ void confirm_last_outcome(const char *state_dir, char *buf, size_t len);
 
 /* "2026-11-21T12:00:05Z" */
 void confirm_time(long long t, char *buf, size_t len);
-
-/* audit: a WARNING finding while a confirm is pending. */
-void confirm_audit(const char *state_dir, struct audit_report *r);
 
 #endif

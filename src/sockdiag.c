@@ -14,6 +14,7 @@
 
 #include <libmnl/libmnl.h>
 
+#include "kernel_tcp.h"
 #include "nl.h"
 #include "procmap.h"
 #include "sockdiag.h"
@@ -59,7 +60,7 @@ struct tab {
 	size_t nbits;
 };
 
-#define TIMEWAIT_MS 60000	/* TCP_TIMEWAIT_LEN, compiled into the kernel */
+#define TIMEWAIT_MS TCP_TIMEWAIT_MS
 
 struct sd_priv {
 	struct tab dest, local, proc, cgroup;

@@ -235,6 +235,9 @@ test_all_netns_refuses_what_needs_one_namespace() {
 test_all_netns_output_file_and_thresholds() {
 	ns_new o
 	ip netns exec "$NS" sh -c 'echo "40000 40099" > /proc/sys/net/ipv4/ip_local_port_range'
+	# no reuse: with the default 2, loopback TIME_WAIT older than 1 s is
+	# reusable, and the destination would fall to OK under a slow audit
+	ip netns exec "$NS" sh -c 'echo 0 > /proc/sys/net/ipv4/tcp_tw_reuse'
 	ip netns exec "$NS" "$LOADGEN" --mode timewait --count 60 --dst 127.0.0.1:5001 > /dev/null
 	# 60 of 100 ports: WARNING at the default 50%, OK with -w 70 -c 90
 	run pt audit --all-netns --format json

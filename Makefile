@@ -45,7 +45,7 @@ CORE_OBJ = $(CORE:%=build/%.o)
 CMD_OBJ = $(CMDS:%=build/%.o)
 UNIT_TESTS = profile sysctl sysctld persist snapshot plan audit ethtool sockdiag nagios hostile prom_merge trace
 UNIT = $(UNIT_TESTS:%=build/tests/test_%)
-TOOLS = build/loadgen build/sdfloor build/churn
+TOOLS = build/loadgen build/sdfloor build/churn build/nicfloor
 
 # libFuzzer harnesses (fuzz/): the core built again by clang with the fuzzer's
 # coverage and ASan+UBSan; any sanitizer report is a crash.
@@ -101,6 +101,10 @@ build/churn: tests/tools/churn.c | build
 
 build/sdfloor: bench/sdfloor.c | build
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
+
+build/nicfloor: bench/nicfloor.c | build
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $< \
+		$(shell $(PKG_CONFIG) --libs libmnl 2>/dev/null)
 
 build:
 	@mkdir -p build/tests

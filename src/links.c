@@ -55,7 +55,8 @@ int links_driver(const char *ifname, char *buf, size_t len)
 	return ret;
 }
 
-void links_fill_drivers(struct link *v, size_t n)
+/* links_driver() for each of v[0..n), over one socket. */
+static void links_fill_drivers(struct link *v, size_t n)
 {
 	int fd = ioctl_socket();
 

@@ -39,9 +39,6 @@ int links_list_eth(struct eth *eth, bool drivers, struct link **out,
 /* ETHTOOL_GDRVINFO driver name; -errno when the device has none. */
 int links_driver(const char *ifname, char *buf, size_t len);
 
-/* links_driver() for each of v[0..n), over one socket. */
-void links_fill_drivers(struct link *v, size_t n);
-
 /*
  * A [nic SELECTOR] section matches: "driver=GLOB" on the driver name,
  * "name=NAME" exactly that interface, anything else a shell glob on the

@@ -53,8 +53,11 @@ rec() {	# rec NAME ARGS...: recording, C array, and the decoded result
 	build/nlrecord "$OUT/$name.rec" "$@" > "$OUT/$name.txt"
 	{
 		echo "/* Recorded by record.sh on Linux $(uname -r) $(uname -m); see README. */"
-		(cd "$OUT" && xxd -i -n "rec_$name" "$name.rec") |
-			sed 's/^unsigned char/static const unsigned char/; s/^unsigned int/static const unsigned int/'
+		echo "static const unsigned char rec_$name[] = {"
+		od -An -v -tx1 "$OUT/$name.rec" |
+			awk '{ s = " "; for (i = 1; i <= NF; i++) s = s " 0x" $i ","; print s }'
+		echo "};"
+		echo "static const unsigned int rec_${name}_len = $(wc -c < "$OUT/$name.rec");"
 	} > "$OUT/$name.h"
 	rm -f "$OUT/$name.rec"
 }

@@ -42,10 +42,12 @@ CMDS = main cli cmd_apply cmd_diff cmd_rollback cmd_snapshots cmd_audit \
        cmd_watch audit_render audit_prom audit_nagios outfile watch_render \
        audit_netns trace
 CORE_OBJ = $(CORE:%=build/%.o)
+# linked into unit tests and tools only: recorded netlink replies
+TEST_OBJ = build/nl_replay.o
 CMD_OBJ = $(CMDS:%=build/%.o)
-UNIT_TESTS = profile sysctl sysctld persist snapshot plan audit checks ethtool sockdiag nagios hostile prom_merge trace
+UNIT_TESTS = profile sysctl sysctld persist snapshot plan audit checks ethtool sockdiag nagios hostile prom_merge trace replay
 UNIT = $(UNIT_TESTS:%=build/tests/test_%)
-TOOLS = build/loadgen build/sdfloor build/churn
+TOOLS = build/loadgen build/sdfloor build/churn build/nicfloor build/nlrecord
 
 # libFuzzer harnesses (fuzz/): the core built again by clang with the fuzzer's
 # coverage and ASan+UBSan; any sanitizer report is a crash.
@@ -69,7 +71,7 @@ porttune: $(CORE_OBJ) $(CMD_OBJ)
 build/%.o: src/%.c | build
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
 
-build/tests/%: tests/unit/%.c $(CORE_OBJ) | build
+build/tests/%: tests/unit/%.c $(CORE_OBJ) $(TEST_OBJ) | build
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $^ \
 		$(PKG_LIBS) $(CMOCKA_LIBS)
 
@@ -101,6 +103,14 @@ build/churn: tests/tools/churn.c | build
 
 build/sdfloor: bench/sdfloor.c | build
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
+
+# records netlink exchanges for the replay tests (tests/unit/data/nl/)
+build/nlrecord: tests/tools/nlrecord.c $(CORE_OBJ) $(TEST_OBJ) | build
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+build/nicfloor: bench/nicfloor.c | build
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $< \
+		$(shell $(PKG_CONFIG) --libs libmnl 2>/dev/null)
 
 build:
 	@mkdir -p build/tests

@@ -12,6 +12,7 @@
 #include "err.h"
 #include "ethtool.h"
 #include "nl.h"
+#include "xalloc.h"
 
 struct eth {
 	struct nl *nl;
@@ -247,6 +248,11 @@ static int by_ifindex(const void *key, const void *elem)
 	return (k > i) - (k < i);
 }
 
+static int by_ifindex_dev(const void *a, const void *b)
+{
+	return by_ifindex(&((const struct eth_dev *)a)->ifindex, b);
+}
+
 static int dump_cb(const struct nlmsghdr *nlh, void *data, struct err *e)
 {
 	struct dump *d = data;
@@ -304,6 +310,61 @@ static int kernel_lacks(enum eth_area area, struct err *e)
 {
 	return err_set(e, -EOPNOTSUPP, "%s: not supported by this kernel",
 		       eth_area_name(area));
+}
+
+struct dump_all {
+	struct eth_parse p;
+	struct eth_dev *devs;
+	size_t n, cap;
+};
+
+static int dump_all_cb(const struct nlmsghdr *nlh, void *data, struct err *e)
+{
+	struct dump_all *d = data;
+	struct eth_dev *dev;
+	int ret;
+
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 64;
+		d->devs = xrealloc(d->devs, d->cap * sizeof(*d->devs));
+	}
+	dev = d->p.dev = &d->devs[d->n];
+	memset(dev, 0, sizeof(*dev));
+	ret = eth_parse_features(nlh, &d->p, e);
+	if (ret < 0)
+		return ret;
+	if (dev->ifindex <= 0 || !dev->name[0])
+		return err_set(e, -EBADMSG, "features dump: a reply names no "
+			       "device");
+	dev->a[ETH_FEATURES].read = dev->a[ETH_FEATURES].supported = true;
+	d->n++;
+	return 0;
+}
+
+int eth_dump_all(struct eth *eth, struct eth_dev **out, size_t *n,
+		 struct err *e)
+{
+	struct dump_all d = { 0 };
+	struct nlmsghdr *nlh;
+	int ret;
+
+	*out = NULL;
+	*n = 0;
+	if (!eth_kernel_has(eth, ETH_FEATURES, false))
+		return kernel_lacks(ETH_FEATURES, e);
+	init_parse(eth, &d.p);
+	nlh = nl_genl_msg(eth->nl, eth->fam.id, ETHTOOL_MSG_FEATURES_GET,
+			  ETHTOOL_GENL_VERSION, NLM_F_DUMP);
+	put_header(nlh, 0, NULL, ETHTOOL_FLAG_COMPACT_BITSETS);
+	ret = nl_request(eth->nl, nlh, dump_all_cb, &d, e);
+	if (ret < 0) {
+		free(d.devs);
+		return err_prefix(e, "%s", eth_area_name(ETH_FEATURES));
+	}
+	qsort(d.devs, d.n, sizeof(*d.devs), by_ifindex_dev);
+	*out = d.devs;
+	*n = d.n;
+	return 0;
 }
 
 int eth_features_set(struct eth *eth, int ifindex, const char *ifname,

@@ -158,6 +158,16 @@ int eth_dev_read(struct eth *eth, int ifindex, unsigned int mask,
 int eth_dump(struct eth *eth, enum eth_area area, struct eth_dev *devs,
 	     size_t n, struct err *e);
 
+/*
+ * Every device of the socket's netns with its features, from one
+ * FEATURES_GET dump (every device answers it): index and name come from the
+ * reply headers, so no rtnetlink link dump is needed. *out (sorted by
+ * ifindex) is free()d by the caller. -EOPNOTSUPP on kernels without
+ * FEATURES_GET (5.6).
+ */
+int eth_dump_all(struct eth *eth, struct eth_dev **out, size_t *n,
+		 struct err *e);
+
 /* Not in HW, or in NOCHANGE: cannot be changed on this device. */
 bool eth_feature_fixed(const struct eth_dev *dev, unsigned int bit);
 

@@ -15,6 +15,7 @@
 #include <netlink/route/link.h>
 
 #include "err.h"
+#include "ethtool.h"
 #include "links.h"
 
 /* Any socket reaches dev_ioctl(); AF_INET may be missing, netlink never is. */
@@ -52,6 +53,17 @@ int links_driver(const char *ifname, char *buf, size_t len)
 	ret = driver_fd(fd, ifname, buf, len);
 	close(fd);
 	return ret;
+}
+
+/* links_driver() for each of v[0..n), over one socket. */
+static void links_fill_drivers(struct link *v, size_t n)
+{
+	int fd = ioctl_socket();
+
+	for (size_t i = 0; i < n && fd >= 0; i++)
+		driver_fd(fd, v[i].name, v[i].driver, sizeof(v[i].driver));
+	if (fd >= 0)
+		close(fd);
 }
 
 static int by_ifindex(const void *a, const void *b)
@@ -119,6 +131,32 @@ out:
 	nl_cache_free(cache);
 	nl_socket_free(sk);
 	return ret;
+}
+
+int links_list_eth(struct eth *eth, bool drivers, struct link **out,
+		   size_t *n, struct eth_dev **devs, struct err *e)
+{
+	struct link *v;
+	size_t cnt;
+	int ret;
+
+	*out = NULL;
+	*n = 0;
+	ret = eth_dump_all(eth, devs, &cnt, e);
+	if (ret)
+		return ret;
+	v = calloc(cnt + 1, sizeof(*v));
+	if (!v)
+		abort();
+	for (size_t i = 0; i < cnt; i++) {
+		snprintf(v[i].name, sizeof(v[i].name), "%s", (*devs)[i].name);
+		v[i].ifindex = (*devs)[i].ifindex;
+	}
+	if (drivers)
+		links_fill_drivers(v, cnt);
+	*out = v;
+	*n = cnt;
+	return 0;
 }
 
 bool links_match(const struct link *l, const char *selector)

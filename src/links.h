@@ -8,6 +8,8 @@
 #include <net/if.h>
 
 struct err;
+struct eth;
+struct eth_dev;
 
 struct link {
 	char name[IF_NAMESIZE];
@@ -23,6 +25,16 @@ struct link {
  * when nothing matches on drivers). Free *out with free().
  */
 int links_list(struct link **out, size_t *n, bool drivers, struct err *e);
+
+/*
+ * The same list from one ethtool FEATURES_GET dump, which names every device
+ * (no kind): cheaper than the rtnetlink dump, whose statistics and
+ * per-family attributes cost the kernel more, and each device's features
+ * come with it in *devs (parallel to *out; free() both). Needs
+ * FEATURES_GET (5.7).
+ */
+int links_list_eth(struct eth *eth, bool drivers, struct link **out,
+		   size_t *n, struct eth_dev **devs, struct err *e);
 
 /* ETHTOOL_GDRVINFO driver name; -errno when the device has none. */
 int links_driver(const char *ifname, char *buf, size_t len);

@@ -235,12 +235,15 @@ static bool matches_drivers(const struct profile *p)
 	return false;
 }
 
-/* Read what the matched devices need: dumps for popular areas, else GETs. */
+/*
+ * Read what the matched devices need: dumps for popular areas, else GETs.
+ * Areas in have were read already (the features of the link list's dump).
+ */
 static int read_devs(struct eth *eth, const struct link *links, size_t nl,
 		     const unsigned *masks, struct eth_dev *devs, size_t nd,
-		     struct err *err)
+		     unsigned have, struct err *err)
 {
-	unsigned dumped = 0;
+	unsigned dumped = have;
 	int rc;
 
 	for (int a = 0; a < ETH_AREA_N; a++) {
@@ -248,7 +251,7 @@ static int read_devs(struct eth *eth, const struct link *links, size_t nl,
 
 		for (size_t i = 0; i < nl; i++)
 			users += !!(masks[i] & ETH_AREA_BIT(a));
-		if (users < DUMP_MIN)
+		if (users < DUMP_MIN || (have & ETH_AREA_BIT(a)))
 			continue;
 		rc = eth_dump(eth, a, devs, nd, err);
 		if (rc)
@@ -263,7 +266,7 @@ static int read_devs(struct eth *eth, const struct link *links, size_t nl,
 		if (rc)
 			return err_prefix(err, "%s", links[i].name);
 		/* every device answers FEATURES_GET: missing means gone */
-		if ((dumped & masks[i] & ETH_AREA_BIT(ETH_FEATURES)) &&
+		if ((dumped & ~have & masks[i] & ETH_AREA_BIT(ETH_FEATURES)) &&
 		    !devs[k].a[ETH_FEATURES].supported)
 			return err_set(err, -ENODEV, "%s: interface vanished "
 				       "while its settings were read",
@@ -271,6 +274,30 @@ static int read_devs(struct eth *eth, const struct link *links, size_t nl,
 		k++;
 	}
 	return 0;
+}
+
+static int by_ifindex(const void *key, const void *elem)
+{
+	int k = *(const int *)key, i = ((const struct eth_dev *)elem)->ifindex;
+
+	return (k > i) - (k < i);
+}
+
+/* Kernels without FEATURES_GET list links over rtnetlink; *all is NULL. */
+static int list_links(struct eth *eth, bool drivers, struct link **links,
+		      size_t *nl, struct eth_dev **all, size_t *nall,
+		      struct err *err)
+{
+	int rc;
+
+	*all = NULL;
+	*nall = 0;
+	if (!eth_kernel_has(eth, ETH_FEATURES, false))
+		return links_list(links, nl, drivers, err);
+	rc = links_list_eth(eth, drivers, links, nl, all, err);
+	if (!rc)
+		*nall = *nl;
+	return rc;
 }
 
 /* apply --interface: drop every other link; a named one must exist. */
@@ -307,8 +334,9 @@ static int nic_build(const struct profile *p, struct plan *plan,
 	unsigned *masks;
 	bool *matched;
 	struct link *links = NULL;
+	struct eth_dev *all;
 	struct eth *eth;
-	size_t nl, nd = 0;
+	size_t nl, nd = 0, nall;
 	int rc;
 
 	if (!p->nnic)
@@ -316,11 +344,13 @@ static int nic_build(const struct profile *p, struct plan *plan,
 	eth = session(plan, err);
 	if (!eth)
 		return err->code;
-	rc = links_list(&links, &nl, matches_drivers(p), err);
+	rc = list_links(eth, matches_drivers(p), &links, &nl, &all, &nall,
+			err);
 	if (!rc && p->nonly_ifs)
 		rc = keep_only(p, links, &nl, err);
 	if (rc) {
 		free(links);
+		free(all);
 		return rc;
 	}
 	matched = calloc(p->nnic, sizeof(*matched));
@@ -349,10 +379,19 @@ static int nic_build(const struct profile *p, struct plan *plan,
 	devs = calloc(nd + 1, sizeof(*devs));
 	if (!devs)
 		abort();
-	for (size_t i = 0, k = 0; i < nl; i++)
-		if (masks[i])
-			devs[k++].ifindex = links[i].ifindex;
-	rc = read_devs(eth, links, nl, masks, devs, nd, err);
+	for (size_t i = 0, k = 0; i < nl; i++) {
+		const struct eth_dev *d;
+
+		if (!masks[i])
+			continue;
+		d = all ? bsearch(&links[i].ifindex, all, nall, sizeof(*all),
+				  by_ifindex) : NULL;
+		if (d)
+			devs[k] = *d;
+		devs[k++].ifindex = links[i].ifindex;
+	}
+	rc = read_devs(eth, links, nl, masks, devs, nd,
+		       all ? ETH_AREA_BIT(ETH_FEATURES) : 0, err);
 	for (size_t i = 0, k = 0; i < nl && !rc; i++) {
 		if (!masks[i])
 			continue;
@@ -375,6 +414,7 @@ static int nic_build(const struct profile *p, struct plan *plan,
 		free(exp[s]);
 	free(exp);
 	free(devs);
+	free(all);
 	free(w);
 	free(masks);
 	free(matched);

@@ -16,7 +16,7 @@
 #define MAX_ERRNO	4095	/* the kernel's bound (include/linux/err.h) */
 
 struct nl {
-	struct mnl_socket *sock;
+	struct nl_transport *t;
 	uint32_t portid;
 	uint32_t seq;
 	char *rx;
@@ -45,10 +45,82 @@ struct extack {
 	uint32_t off;
 };
 
+/* ---- the socket transport -------------------------------------------- */
+
+struct sock_transport {
+	struct nl_transport t;
+	struct mnl_socket *sock;
+};
+
+static int sock_send(struct nl_transport *t, const void *buf, size_t len)
+{
+	struct sock_transport *s = (struct sock_transport *)t;
+
+	return mnl_socket_sendto(s->sock, buf, len) < 0 ? -errno : 0;
+}
+
+static ssize_t sock_recv(struct nl_transport *t, void *buf, size_t len)
+{
+	struct sock_transport *s = (struct sock_transport *)t;
+	ssize_t n = mnl_socket_recvfrom(s->sock, buf, len);
+
+	return n < 0 ? -errno : n;
+}
+
+static void sock_close(struct nl_transport *t)
+{
+	struct sock_transport *s = (struct sock_transport *)t;
+
+	if (s->sock)
+		mnl_socket_close(s->sock);
+	free(s);
+}
+
+int nl_socket_transport(int protocol, struct nl_transport **out,
+			struct err *e)
+{
+	struct sock_transport *s;
+	int one = 1, code;
+
+	*out = NULL;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return err_set(e, -ENOMEM, "out of memory");
+	s->t.send = sock_send;
+	s->t.recv = sock_recv;
+	s->t.close = sock_close;
+	s->sock = mnl_socket_open(protocol);
+	if (!s->sock) {
+		code = -errno;
+		sock_close(&s->t);
+		return err_set(e, code, "netlink socket: %s", strerror(-code));
+	}
+	if (mnl_socket_bind(s->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
+		code = -errno;
+		sock_close(&s->t);
+		return err_set(e, code, "netlink bind: %s", strerror(-code));
+	}
+	/* Both exist since 4.12; without them errors just lose their text. */
+	mnl_socket_setsockopt(s->sock, NETLINK_EXT_ACK, &one, sizeof(one));
+	mnl_socket_setsockopt(s->sock, NETLINK_CAP_ACK, &one, sizeof(one));
+	s->t.portid = mnl_socket_get_portid(s->sock);
+	*out = &s->t;
+	return 0;
+}
+
+static nl_transport_open_fn transport_open = nl_socket_transport;
+
+void nl_set_transport(nl_transport_open_fn fn)
+{
+	transport_open = fn ? fn : nl_socket_transport;
+}
+
+/* ---- sessions -------------------------------------------------------- */
+
 int nl_open(struct nl **out, int protocol, struct err *e)
 {
 	struct nl *nl;
-	int one = 1;
+	int ret;
 
 	*out = NULL;
 	nl = calloc(1, sizeof(*nl));
@@ -60,23 +132,12 @@ int nl_open(struct nl **out, int protocol, struct err *e)
 		nl_close(nl);
 		return err_set(e, -ENOMEM, "out of memory");
 	}
-	nl->sock = mnl_socket_open(protocol);
-	if (!nl->sock) {
-		int code = -errno;
-
+	ret = transport_open(protocol, &nl->t, e);
+	if (ret < 0) {
 		nl_close(nl);
-		return err_set(e, code, "netlink socket: %s", strerror(-code));
+		return ret;
 	}
-	if (mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
-		int code = -errno;
-
-		nl_close(nl);
-		return err_set(e, code, "netlink bind: %s", strerror(-code));
-	}
-	/* Both exist since 4.12; without them errors just lose their text. */
-	mnl_socket_setsockopt(nl->sock, NETLINK_EXT_ACK, &one, sizeof(one));
-	mnl_socket_setsockopt(nl->sock, NETLINK_CAP_ACK, &one, sizeof(one));
-	nl->portid = mnl_socket_get_portid(nl->sock);
+	nl->portid = nl->t->portid;
 	nl->seq = 1;
 	*out = nl;
 	return 0;
@@ -86,8 +147,8 @@ void nl_close(struct nl *nl)
 {
 	if (!nl)
 		return;
-	if (nl->sock)
-		mnl_socket_close(nl->sock);
+	if (nl->t)
+		nl->t->close(nl->t);
 	free(nl->rx);
 	free(nl->tx);
 	free(nl);
@@ -288,21 +349,22 @@ static int request(struct nl *nl, struct nlmsghdr *nlh, nl_parse_fn cb,
 		.cb = cb, .data = data, .e = e, .check = true, .one = one,
 		.portid = nl->portid, .seq = nlh->nlmsg_seq,
 	};
+	int ret;
 
 	if (one)
 		nlh->nlmsg_flags &= ~NLM_F_ACK;
 	nl->tx_len = nlh->nlmsg_len;
-	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
-		return err_set(e, -errno, "netlink send: %s", strerror(errno));
+	ret = nl->t->send(nl->t, nlh, nlh->nlmsg_len);
+	if (ret < 0)
+		return err_set(e, ret, "netlink send: %s", strerror(-ret));
 	while (!r.done) {
-		ssize_t n = mnl_socket_recvfrom(nl->sock, nl->rx, NL_RXBUF);
+		ssize_t n = nl->t->recv(nl->t, nl->rx, NL_RXBUF);
 
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return err_set(e, -errno, "netlink receive: %s",
-				       strerror(errno));
-		}
+		if (n == -EINTR)
+			continue;
+		if (n < 0)
+			return err_set(e, (int)n, "netlink receive: %s",
+				       strerror((int)-n));
 		if (nl->tap)
 			nl->tap(nl->rx, (size_t)n, nl->tap_arg);
 		run_buf(&r, nl->rx, (size_t)n);

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <linux/netlink.h>
 
@@ -26,6 +27,31 @@ typedef int (*nl_parse_fn)(const struct nlmsghdr *nlh, void *data,
 
 int nl_open(struct nl **out, int protocol, struct err *e);
 void nl_close(struct nl *nl);
+
+/*
+ * How a session reaches the kernel: a netlink socket, or in tests recorded
+ * replies (nl_replay.h). An implementation embeds this first.
+ */
+struct nl_transport {
+	/* one request as a datagram: 0 or -errno */
+	int (*send)(struct nl_transport *t, const void *buf, size_t len);
+	/* the next datagram into buf: its length, or -errno */
+	ssize_t (*recv)(struct nl_transport *t, void *buf, size_t len);
+	void (*close)(struct nl_transport *t);
+	uint32_t portid;	/* replies to us carry it */
+};
+
+typedef int (*nl_transport_open_fn)(int protocol, struct nl_transport **out,
+				    struct err *e);
+
+/* nl_open()'s default: a bound socket with extended ACKs. */
+int nl_socket_transport(int protocol, struct nl_transport **out,
+			struct err *e);
+/*
+ * For tests and recording: every later nl_open() gets its transport from
+ * fn (NULL: sockets again). Process-wide, like link-time wrapping would be.
+ */
+void nl_set_transport(nl_transport_open_fn fn);
 
 /*
  * Start a request in the socket's send buffer (one request at a time); add

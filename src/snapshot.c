@@ -341,25 +341,52 @@ static int sync_dir(const struct state *st, struct err *err)
 	return 0;
 }
 
-/* Does the baseline already hold the original of this change? */
-static bool in_baseline(const struct profile *bp, const struct change *c)
+/* One setting the baseline holds: its device ("" for a sysctl) and key. */
+struct held {
+	const char *dev, *key;
+};
+
+static int held_cmp(const void *a, const void *b)
 {
-	if (!keyspec_of(c->target)->per_device) {
-		for (size_t i = 0; i < bp->nsysctl; i++)
-			if (!strcmp(bp->sysctl[i].key, c->key))
-				return true;
-		return false;
-	}
+	const struct held *x = a, *y = b;
+	int d = strcmp(x->dev, y->dev);
+
+	return d ? d : strcmp(x->key, y->key);
+}
+
+/* The baseline's settings sorted: a lookup per change, not a scan each. */
+static struct held *held_index(const struct profile *bp, size_t *n)
+{
+	size_t cap = bp->nsysctl, k = 0;
+	struct held *h;
+
+	for (size_t i = 0; i < bp->nnic; i++)
+		cap += bp->nic[i].nkv;
+	h = calloc(cap + 1, sizeof(*h));
+	if (!h)
+		abort();
+	for (size_t i = 0; i < bp->nsysctl; i++)
+		h[k++] = (struct held){ "", bp->sysctl[i].key };
 	for (size_t i = 0; i < bp->nnic; i++) {
 		const struct nic_section *s = &bp->nic[i];
 
-		if (strncmp(s->match, "name=", 5) || strcmp(s->match + 5, c->dev))
+		if (strncmp(s->match, "name=", 5))
 			continue;
-		for (size_t k = 0; k < s->nkv; k++)
-			if (!strcmp(s->kv[k].key, c->key))
-				return true;
+		for (size_t j = 0; j < s->nkv; j++)
+			h[k++] = (struct held){ s->match + 5, s->kv[j].key };
 	}
-	return false;
+	qsort(h, k, sizeof(*h), held_cmp);
+	*n = k;
+	return h;
+}
+
+/* Does the baseline already hold the original of this change? */
+static bool in_baseline(const struct held *h, size_t n, const struct change *c)
+{
+	struct held key = { keyspec_of(c->target)->per_device ? c->dev : "",
+			    c->key };
+
+	return bsearch(&key, h, n, sizeof(*h), held_cmp) != NULL;
 }
 
 /*
@@ -376,7 +403,8 @@ static int update_baseline(const struct state *st, const struct plan *plan,
 	struct plan f = *plan;
 	struct buf b = { 0 };
 	char *old = NULL, *fresh = NULL, name[64];
-	size_t add = 0;
+	struct held *held;
+	size_t add = 0, nheld = 0;
 	int rc;
 
 	snapshot_baseline_name(&st->ns, name, sizeof(name));
@@ -395,14 +423,17 @@ static int update_baseline(const struct state *st, const struct plan *plan,
 			goto out;
 	}
 	f.v = calloc(plan->n + 1, sizeof(*f.v));
+	held = old ? held_index(&bp, &nheld) : NULL;
 	if (!f.v)
 		abort();
 	for (size_t i = 0; i < plan->n; i++) {
 		f.v[i] = plan->v[i];
-		if (f.v[i].status == CS_PENDING && old && in_baseline(&bp, &f.v[i]))
+		if (f.v[i].status == CS_PENDING && old &&
+		    in_baseline(held, nheld, &f.v[i]))
 			f.v[i].status = CS_SAME;
 		add += f.v[i].status == CS_PENDING;
 	}
+	free(held);
 	if (!add)
 		goto out;
 	bm = *m;

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef PORTTUNE_AUDIT_TRIAGE_H
+#define PORTTUNE_AUDIT_TRIAGE_H
+
+#include <stdbool.h>
+
+#include "audit.h"
+
+/*
+ * Whether a namespace's socket census could change its verdict, decided
+ * from /proc/net/sockstat{,6} alone (audit --all-netns). in holds the
+ * settings and counters (audit_gather without the census); udp_inuse is
+ * sockstat's UDP plus UDP6 inuse. Every census figure the checks use is
+ * bounded by sockstat: sockets holding ephemeral ports by TCP inuse +
+ * TCP6 inuse + tw, listening or CLOSE_WAIT ones by inuse + inuse6, UDP
+ * ports by UDP inuse. The checks run on a census with every figure at its
+ * bound at once (all on one destination, one local address); they only
+ * get worse as a figure grows, so when even that census is OK everywhere,
+ * the real one is too, and the namespace is OK without a dump.
+ * Pure: true when the census cannot matter.
+ */
+bool audit_triage_ok(const struct audit_input *in, long udp_inuse);
+
+#endif

@@ -19,7 +19,6 @@
 #include "audit_render.h"
 #include "audit_triage.h"
 #include "cmd.h"
-#include "counters.h"
 #include "netns_target.h"
 #include "nic.h"
 #include "prom_merge.h"
@@ -198,64 +197,21 @@ static json_object *ns_json(const struct ns_entry *e)
 	return o;
 }
 
-/* sockstat's UDP + UDP6 inuse of this namespace; -1 when unreadable. */
-static long udp_inuse(void)
-{
-	static const char *const src[][3] = {
-		{ "/proc/net/sockstat", "sockstat", "sockstat.UDP.inuse" },
-		{ "/proc/net/sockstat6", "sockstat6", "sockstat6.UDP6.inuse" },
-	};
-	long sum = 0;
-
-	for (size_t i = 0; i < sizeof(src) / sizeof(*src); i++) {
-		struct counters c = { 0 };
-		char buf[4096];
-		int64_t v = -1;
-		ssize_t n = -1;
-		int fd = open(src[i][0], O_RDONLY | O_CLOEXEC);
-
-		if (fd >= 0) {
-			n = read(fd, buf, sizeof(buf) - 1);
-			close(fd);
-		}
-		if (n >= 0) {
-			buf[n] = '\0';
-			if (counters_parse_sockstat(&c, src[i][1], buf, NULL) ||
-			    !counters_get(&c, src[i][2], &v))
-				v = -1;
-		}
-		counters_free(&c);
-		if (v < 0)
-			return -1;
-		sum += (long)v;
-	}
-	return sum;
-}
-
 /*
- * Settings and counters, and the census only where it can matter: with the
- * kernel's default shared TCP hash every namespace's dump walks all
- * namespaces' sockets. Only the text overview skips it (it shows nothing of
- * an OK namespace's census); JSON and Prometheus always carry the census.
+ * The census only where it can matter (audit_triage.h): the text overview
+ * shows nothing of an OK namespace's census. JSON and Prometheus carry it,
+ * so they always take it; --interval would sample twice; bind()-only
+ * sockets are not in sockstat.
  */
 static int gather(struct audit_input *in, const struct all_netns_req *q,
 		  struct err *err)
 {
-	struct audit_opts o = *q->opts;
-	const struct plan *drift = in->drift;
-	int rc;
+	const struct audit_opts *o = q->opts;
 
-	/* bind()-only sockets are not in sockstat: with them, always */
-	if (q->fmt != FMT_TEXT || !o.sockets || !o.no_bound || o.interval > 0)
-		return audit_gather(in, &o, err);
-	o.sockets = false;
-	rc = audit_gather(in, &o, err);
-	/* without a port range there is no census either */
-	if (rc || audit_triage_ok(in, udp_inuse()))
-		return rc;
-	audit_input_free(in);
-	*in = (struct audit_input){ .cfg = q->cfg, .drift = drift };
-	return audit_gather(in, q->opts, err);
+	if (q->fmt != FMT_TEXT || !o->sockets || !o->no_bound ||
+	    o->interval > 0)
+		return audit_gather(in, o, err);
+	return audit_gather_triaged(in, o, err);
 }
 
 /* Inside the namespace: the single-namespace audit, kept rendered. */
@@ -282,7 +238,9 @@ static void audit_here(struct ns_entry *e, const struct all_netns_req *q)
 	audit_evaluate(&in, &r);
 	view = (struct audit_view){ &in, &r, NULL, 0, q->opts->top,
 				    q->opts->processes };
-	if (q->fmt != FMT_PROMETHEUS &&
+	/* interfaces never change the status: only shown in JSON and in the
+	 * text details, which only a namespace that is not OK gets */
+	if ((q->fmt == FMT_JSON || (q->fmt == FMT_TEXT && r.worst != SEV_OK)) &&
 	    nic_survey(q->prof, &nics, &view.nnics, &err))
 		pt_error("audit: %s: interfaces: %s", who, err.msg);
 	view.nics = nics;

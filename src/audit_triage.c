@@ -5,11 +5,14 @@
  * each namespace's dump walks every namespace's sockets, so a census in
  * each of N namespaces costs N full walks. See audit_triage.h.
  */
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "audit_triage.h"
+#include "counters.h"
 
 bool audit_triage_ok(const struct audit_input *in, long udp_inuse)
 {
@@ -67,4 +70,55 @@ bool audit_triage_ok(const struct audit_input *in, long udp_inuse)
 	ok = r.worst == SEV_OK;
 	audit_report_free(&r);
 	return ok;
+}
+
+/* sockstat's UDP + UDP6 inuse of this namespace; -1 when unreadable. */
+static long udp_inuse(void)
+{
+	static const char *const src[][3] = {
+		{ "/proc/net/sockstat", "sockstat", "sockstat.UDP.inuse" },
+		{ "/proc/net/sockstat6", "sockstat6", "sockstat6.UDP6.inuse" },
+	};
+	long sum = 0;
+
+	for (size_t i = 0; i < sizeof(src) / sizeof(*src); i++) {
+		struct counters c = { 0 };
+		char buf[4096];
+		int64_t v = -1;
+		ssize_t n = -1;
+		int fd = open(src[i][0], O_RDONLY | O_CLOEXEC);
+
+		if (fd >= 0) {
+			n = read(fd, buf, sizeof(buf) - 1);
+			close(fd);
+		}
+		if (n >= 0) {
+			buf[n] = '\0';
+			if (counters_parse_sockstat(&c, src[i][1], buf, NULL) ||
+			    !counters_get(&c, src[i][2], &v))
+				v = -1;
+		}
+		counters_free(&c);
+		if (v < 0)
+			return -1;
+		sum += (long)v;
+	}
+	return sum;
+}
+
+int audit_gather_triaged(struct audit_input *in, const struct audit_opts *o,
+			 struct err *err)
+{
+	struct audit_opts settings = *o;
+	struct audit_input keep = *in;	/* cfg, drift */
+	int rc;
+
+	settings.sockets = false;
+	rc = audit_gather(in, &settings, err);
+	/* without a port range there is no census either */
+	if (rc || !o->sockets || audit_triage_ok(in, udp_inuse()))
+		return rc;
+	audit_input_free(in);
+	*in = keep;
+	return audit_gather(in, o, err);
 }

@@ -21,4 +21,12 @@
  */
 bool audit_triage_ok(const struct audit_input *in, long udp_inuse);
 
+/*
+ * audit_gather, but the census (o->sockets) only where audit_triage_ok says
+ * it can matter. For callers that show nothing of an OK namespace's census
+ * and do not ask for bind()-only sockets (they are not in sockstat).
+ */
+int audit_gather_triaged(struct audit_input *in, const struct audit_opts *o,
+			 struct err *err);
+
 #endif

@@ -51,15 +51,24 @@ bool audit_triage_ok(const struct audit_input *in, long udp_inuse)
 	w.sd.listen_in_range = (uint32_t)held;
 	w.sd.p_eff = (uint32_t)(room - held);
 	/* ... and every socket also towards one destination, from one
-	 * address, in CLOSE_WAIT or TIME_WAIT, none of it reusable */
+	 * address, in each state it could be in, none of it reusable. Every
+	 * figure at its bound, so that a check added later on any of them is
+	 * covered as long as it only gets worse as the figure grows. */
 	w.sd.tcp_total = w.sd.tcp_ephemeral = w.sd.tcp_ports_used =
-		(uint32_t)tcp;
-	w.sd.tcp_state[SD_TIME_WAIT] = (uint32_t)in->tcp_tw;
-	w.sd.tcp_state[SD_CLOSE_WAIT] = (uint32_t)full;
+		w.sd.tcp_outside_range = w.sd.tcp_on_bound_port = (uint32_t)tcp;
+	w.sd.tcp4 = w.sd.tcp6 = (uint32_t)tcp;
+	w.sd.tw_recent = (uint32_t)in->tcp_tw;
+	for (unsigned st = SD_ESTABLISHED; st < SD_NEW_SYN_RECV; st++) {
+		/* timewait minisockets are TIME_WAIT or orphaned FIN_WAIT2 */
+		uint32_t n = st == SD_TIME_WAIT ? (uint32_t)in->tcp_tw
+			   : st == SD_FIN_WAIT2 ? (uint32_t)tcp : (uint32_t)full;
+
+		w.sd.tcp_state[st] = d.state[st] = n;
+	}
 	w.sd.udp_total = w.sd.udp_ephemeral = (uint32_t)udp_inuse;
+	w.sd.udp4 = w.sd.udp6 = (uint32_t)udp_inuse;
 	d.used = (uint32_t)tcp;
-	d.state[SD_TIME_WAIT] = (uint32_t)in->tcp_tw;
-	d.state[SD_CLOSE_WAIT] = (uint32_t)full;
+	d.tw_recent = (uint32_t)in->tcp_tw;
 	loc[0].sockets = loc[0].ports = (uint32_t)tcp;
 	loc[1].sockets = loc[1].ports = (uint32_t)udp_inuse;
 	w.sd.dest = &d;

@@ -16,7 +16,11 @@
  * ports by UDP inuse. The checks run on a census with every figure at its
  * bound at once (all on one destination, one local address); they only
  * get worse as a figure grows, so when even that census is OK everywhere,
- * the real one is too, and the namespace is OK without a dump.
+ * the real one is too, and the namespace is OK without a dump. A census
+ * check must therefore only get worse as a figure grows, and never judge
+ * one sockstat cannot bound (request sockets, which sockstat does not
+ * count; bind()-only sockets); tests/unit/test_triage.c checks the bound
+ * against random censuses.
  * Pure: true when the census cannot matter.
  */
 bool audit_triage_ok(const struct audit_input *in, long udp_inuse);

@@ -12,8 +12,10 @@
 #   - porttune audit --all-netns            the overview (text; takes a
 #                                           census only where it can matter)
 #   - porttune audit --all-netns --format json   every namespace's census
-#   - the ss loop above, over these NNS namespaces
-#   - the same loop running `true`: what ip netns exec costs by itself
+#   - the ss loop above over these NNS namespaces, and over the host's
+#     other namespaces, which porttune audits too (nsenter -t PID -n for
+#     those without a name)
+#   - the same loops running `true`: what entering namespaces costs by itself
 # while the sockets last (TIME_WAIT: 60 s), and deletes every namespace it
 # made. Two rounds: namespaces sharing the host's TCP hash table (the
 # kernel default), then each with its own (net.ipv4.tcp_child_ehash_entries,
@@ -29,10 +31,9 @@
 #   LOADGEN, SDFLOOR      prebuilt tools (default: built here with $CC)
 #
 # Targets (issue 9): porttune under 1 s, and at least 10x faster than the ss
-# loop. --all-netns also audits every other namespace on the host (the
-# host's own included, read only), so it does more work than the loop. With
-# the shared table, every other namespace's sockets (other programs' too)
-# lengthen every dump of porttune and ss alike: the round prints how many.
+# loop. With the shared table, every other namespace's sockets (other
+# programs' too) lengthen every dump of porttune and ss alike: the round
+# prints how many.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -79,13 +80,20 @@ once() {
 median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END {
 	printf "%.1f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-# The loops as a user types them, over this round's namespaces only.
-cat > "$tmp/ssloop" <<'EOF'
-for ns in $(cat "$1"); do ip netns exec $ns ss -tan; done
+# The loops as a user types them over this round's namespaces ($1), then
+# over the host's other namespaces ($2: "name NAME" or "pid PID" lines, the
+# unnamed ones entered with nsenter), since porttune audits those as well.
+for cmd in "ss -tan" true; do
+	cat > "$tmp/loop-${cmd%% *}" <<EOF
+for ns in \$(cat "\$1"); do ip netns exec \$ns $cmd; done
+while read -r how id; do
+	case \$how in
+	name) ip netns exec "\$id" $cmd ;;
+	pid) nsenter -t "\$id" -n $cmd ;;
+	esac
+done < "\$2"
 EOF
-cat > "$tmp/trueloop" <<'EOF'
-for ns in $(cat "$1"); do ip netns exec $ns true; done
-EOF
+done
 
 # round LABEL EHASH: make the namespaces (tcp_child_ehash_entries = EHASH
 # in the namespace that creates them), measure, delete them.
@@ -111,6 +119,10 @@ round() {
 	built=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 	echo "made in $built s"
 	"$PORTTUNE" audit --all-netns --format json > "$tmp/before.json" || true
+	jq -r --arg p "$prefix$label-" '.namespaces[] | .netns
+		| select(((.name // "") | startswith($p)) | not)
+		| if .name then "name \(.name)" elif (.pids | length) > 0
+		  then "pid \(.pids[0])" else empty end' "$tmp/before.json" > "$tmp/others"
 	# interleaved, the order rotating, so that load from elsewhere on the
 	# host falls on every row alike
 	for ((i = 0; i < RUNS; i++)); do
@@ -118,8 +130,8 @@ round() {
 			case $(((i + k) % 4)) in
 			0) text="$text $(once "$PORTTUNE" audit --all-netns)" ;;
 			1) json="$json $(once "$PORTTUNE" audit --all-netns --format json)" ;;
-			2) ss="$ss $(once sh "$tmp/ssloop" "$tmp/names")" ;;
-			3) tru="$tru $(once sh "$tmp/trueloop" "$tmp/names")" ;;
+			2) ss="$ss $(once sh "$tmp/loop-ss" "$tmp/names" "$tmp/others")" ;;
+			3) tru="$tru $(once sh "$tmp/loop-true" "$tmp/names" "$tmp/others")" ;;
 			esac
 		done
 	done
@@ -130,7 +142,7 @@ round() {
 	tw=$(jq --arg p "$prefix$label-" '[.namespaces[] | select((.netns.name // "") | startswith($p)) | .sockets.tcp.time_wait] | add' "$tmp/all.json")
 	total=$(jq '.namespaces | length' "$tmp/all.json")
 	others() { jq -r --arg p "$prefix$label-" '[.namespaces[] | select(((.netns.name // "") | startswith($p)) | not)] | "\(length) namespaces with \([.[] | (.sockstat.inuse // 0) + (.sockstat.inuse6 // 0) + (.sockstat.tw // 0)] | add) TCP sockets"' "$1"; }
-	ssw=$(sh "$tmp/ssloop" "$tmp/names" | grep -c TIME-WAIT || true)
+	ssw=$(sh "$tmp/loop-ss" "$tmp/names" /dev/null | grep -c TIME-WAIT || true)
 	mt=$(echo "$text" | median)
 	mj=$(echo "$json" | median)
 	ms=$(echo "$ss" | median)
@@ -139,7 +151,7 @@ round() {
 	printf '%-50s %9s  %s\n' "median of $RUNS (ms)" "median" "runs" \
 		"porttune audit --all-netns" "$mt" "$text" \
 		"porttune audit --all-netns --format json" "$mj" "$json" \
-		"loop: ip netns exec NS ss -tan" "$ms" "$ss" \
+		"loop: ip netns exec NS ss -tan (+$(wc -l < "$tmp/others") others)" "$ms" "$ss" \
 		"loop: ip netns exec NS true (its process cost)" "$mtr" "$tru"
 	echo "seen: porttune $seen/$NNS namespaces ($total on the host), $tw TIME_WAIT in JSON; ss $ssw TIME-WAIT"
 	awk -v t="$mt" -v j="$mj" -v s="$ms" -v seen="$seen" -v n="$NNS" 'BEGIN {

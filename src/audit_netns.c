@@ -17,6 +17,7 @@
 
 #include "audit_netns.h"
 #include "audit_render.h"
+#include "audit_triage.h"
 #include "cmd.h"
 #include "netns_target.h"
 #include "nic.h"
@@ -196,6 +197,23 @@ static json_object *ns_json(const struct ns_entry *e)
 	return o;
 }
 
+/*
+ * The census only where it can matter (audit_triage.h): the text overview
+ * shows nothing of an OK namespace's census. JSON and Prometheus carry it,
+ * so they always take it; --interval would sample twice; bind()-only
+ * sockets are not in sockstat.
+ */
+static int gather(struct audit_input *in, const struct all_netns_req *q,
+		  struct err *err)
+{
+	const struct audit_opts *o = q->opts;
+
+	if (q->fmt != FMT_TEXT || !o->sockets || !o->no_bound ||
+	    o->interval > 0)
+		return audit_gather(in, o, err);
+	return audit_gather_triaged(in, o, err);
+}
+
 /* Inside the namespace: the single-namespace audit, kept rendered. */
 static void audit_here(struct ns_entry *e, const struct all_netns_req *q)
 {
@@ -215,12 +233,14 @@ static void audit_here(struct ns_entry *e, const struct all_netns_req *q)
 		else
 			in.drift = &plan;
 	}
-	if (audit_gather(&in, q->opts, &err))
+	if (gather(&in, q, &err))
 		pt_error("audit: %s: %s", who, err.msg);
 	audit_evaluate(&in, &r);
 	view = (struct audit_view){ &in, &r, NULL, 0, q->opts->top,
 				    q->opts->processes };
-	if (q->fmt != FMT_PROMETHEUS &&
+	/* interfaces never change the status: only shown in JSON and in the
+	 * text details, which only a namespace that is not OK gets */
+	if ((q->fmt == FMT_JSON || (q->fmt == FMT_TEXT && r.worst != SEV_OK)) &&
 	    nic_survey(q->prof, &nics, &view.nnics, &err))
 		pt_error("audit: %s: interfaces: %s", who, err.msg);
 	view.nics = nics;

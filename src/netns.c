@@ -36,11 +36,23 @@ static bool buffer_limits_writable(void)
 	return !stat("/proc/sys/net/core/rmem_max", &st) && (st.st_mode & 0222);
 }
 
+static bool is_initial(const struct stat *self)
+{
+	struct stat init;
+
+	return self->st_ino == NET_INIT_INO ||
+	       (pid1_is_host_init() && !stat("/proc/1/ns/net", &init) &&
+		init.st_dev == self->st_dev && init.st_ino == self->st_ino) ||
+	       buffer_limits_writable();
+}
+
+/* Without the name: audit --all-netns asks in every namespace, and finding
+ * a name stats every entry of /run/netns. */
 bool netns_self_initial(void)
 {
-	struct netns_id id;
+	struct stat st;
 
-	return !netns_self(&id, NULL) && id.initial;
+	return !stat("/proc/self/ns/net", &st) && is_initial(&st);
 }
 
 static void read_boot_id(char *buf, size_t len)
@@ -77,7 +89,7 @@ static void find_name(const struct stat *self, char *buf, size_t len)
 
 int netns_self(struct netns_id *id, struct err *err)
 {
-	struct stat st, init;
+	struct stat st;
 
 	memset(id, 0, sizeof(*id));
 	if (stat("/proc/self/ns/net", &st))
@@ -85,10 +97,7 @@ int netns_self(struct netns_id *id, struct err *err)
 			       strerror(errno));
 	id->dev = st.st_dev;
 	id->ino = st.st_ino;
-	id->initial = id->ino == NET_INIT_INO ||
-		(pid1_is_host_init() && !stat("/proc/1/ns/net", &init) &&
-		 init.st_dev == st.st_dev && init.st_ino == st.st_ino) ||
-		buffer_limits_writable();
+	id->initial = is_initial(&st);
 	read_boot_id(id->boot_id, sizeof(id->boot_id));
 	find_name(&st, id->name, sizeof(id->name));
 	return 0;

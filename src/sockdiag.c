@@ -547,7 +547,9 @@ static int on_sock(const struct nlmsghdr *h, void *data, struct err *e)
 	struct sd_sock s;
 	int ret;
 
-	if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
+	/* a reply carries the request's type (see dump_tcp) */
+	if ((h->nlmsg_type != SOCK_DIAG_BY_FAMILY &&
+	     h->nlmsg_type != TCPDIAG_GETSOCK) ||
 	    sd_parse_msg(h, c->proto, c->res->priv->flags & SD_CGROUPS, &s) < 0)
 		return 0;
 	ret = sd_feed(c->res, &s);
@@ -564,6 +566,25 @@ static int dump(struct nl *nl, struct sd_result *res, int family, uint8_t proto,
 
 	r->sdiag_family = (uint8_t)family;
 	r->sdiag_protocol = proto;
+	r->idiag_states = states;
+	return nl_request(nl, nlh, on_sock, &c, e);
+}
+
+/*
+ * TCP of both families in one dump: the older inet_diag request
+ * (TCPDIAG_GETSOCK, struct inet_diag_req) asks for AF_UNSPEC, so the kernel
+ * walks its TCP hash tables once, not once per family. Every namespace
+ * shares one established hash by default and each dump walks all of it,
+ * every other namespace's sockets included: the walk is the cost.
+ */
+static int dump_tcp(struct nl *nl, struct sd_result *res, uint32_t states,
+		    struct err *e)
+{
+	struct nlmsghdr *nlh = nl_msg(nl, TCPDIAG_GETSOCK, NLM_F_DUMP);
+	struct inet_diag_req *r = mnl_nlmsg_put_extra_header(nlh, sizeof(*r));
+	struct dump_ctx c = { res, IPPROTO_TCP };
+
+	r->idiag_family = AF_INET;	/* not looked at: the kernel dumps both */
 	r->idiag_states = states;
 	return nl_request(nl, nlh, on_sock, &c, e);
 }
@@ -616,6 +637,19 @@ int sockdiag_collect(const struct sd_request *req, struct sd_result *res, struct
 	for (int pi = 0; pi < 2; pi++) {
 		if (!(fl & (pi ? SD_UDP : SD_TCP)))
 			continue;
+		if (!pi && (fl & SD_IPV4) && (fl & SD_IPV6)) {
+			ret = dump_tcp(nl, res, tcp_states, &le);
+			if (!ret)
+				continue;
+			/* failed midway: dumping again would count twice */
+			if (res->tcp_total) {
+				err_prefix(&le, "sock_diag tcp dump");
+				if (e)
+					*e = le;
+				goto out;
+			}
+			/* refused: a kernel without it gets a dump per family */
+		}
 		for (int fi = 0; fi < 2; fi++) {
 			uint32_t states = pi ? ~0u : tcp_states;
 

@@ -40,7 +40,7 @@ CORE = err profile sysctl sysctld plan hostwide netns_target prom_merge txn snap
 CMDS = main cmd_apply cmd_diff cmd_rollback cmd_snapshots cmd_audit \
        cmd_persist cmd_confirm \
        cmd_watch audit_render audit_prom audit_nagios outfile watch_render \
-       audit_netns trace
+       audit_netns audit_netns_trace trace
 CORE_OBJ = $(CORE:%=build/%.o)
 CMD_OBJ = $(CMDS:%=build/%.o)
 UNIT_TESTS = profile sysctl sysctld persist snapshot plan audit ethtool sockdiag nagios hostile prom_merge trace

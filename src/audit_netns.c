@@ -21,6 +21,7 @@
 #include "netns_target.h"
 #include "nic.h"
 #include "prom_merge.h"
+#include "trace.h"
 
 struct ns_entry {
 	struct ns_ident id;
@@ -205,10 +206,12 @@ static void audit_here(struct ns_entry *e, const struct all_netns_req *q)
 	struct nic_state *nics = NULL;
 	struct plan plan = { 0 };
 	struct err err = { 0 };
+	struct trace_result tres;
 	char who[300];
 
 	ns_label(e, who, sizeof(who));
 	e->initial = nst_self_is_initial();
+	in.trace = audit_netns_trace(q, e->id.ino, &tres);
 	if (q->prof) {
 		if (plan_build(q->prof, &plan, &err))
 			pt_error("audit: %s: %s", who, err.msg);
@@ -218,6 +221,7 @@ static void audit_here(struct ns_entry *e, const struct all_netns_req *q)
 	if (audit_gather(&in, q->opts, &err))
 		pt_error("audit: %s: %s", who, err.msg);
 	audit_evaluate(&in, &r);
+	audit_netns_trace_checks(q, in.trace, &r);
 	view = (struct audit_view){ &in, &r, NULL, 0, q->opts->top,
 				    q->opts->processes };
 	if (q->fmt != FMT_PROMETHEUS &&
@@ -245,6 +249,7 @@ static void audit_here(struct ns_entry *e, const struct all_netns_req *q)
 	}
 	free(nics);
 	audit_report_free(&r);
+	trace_result_free(&tres);
 	audit_input_free(&in);
 	plan_free(&plan);
 }

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include "audit_trace.h"
+#include "xalloc.h"
 
 #define ADD(o, k, v) json_object_object_add(o, k, v)
 
@@ -54,6 +55,38 @@ const char *trace_errno_name(int err, char *buf, size_t len)
 		return s;
 	snprintf(buf, len, "E%d", err);
 	return buf;
+}
+
+void trace_result_free(struct trace_result *r)
+{
+	for (int i = 0; i < TRACE_NKINDS; i++) {
+		for (size_t j = 0; j < r->n[i]; j++)
+			free(r->v[i][j].cgroup_path);
+		free(r->v[i]);
+	}
+	memset(r, 0, sizeof(*r));
+}
+
+void trace_result_netns(const struct trace_result *all, uint32_t netns,
+			struct trace_result *out)
+{
+	*out = *all;
+	for (int k = 0; k < TRACE_NKINDS; k++) {
+		size_t n = 0;
+
+		out->v[k] = xrealloc(NULL, (all->n[k] ? all->n[k] : 1) *
+					   sizeof(*out->v[k]));
+		/* the order (by count) carries over */
+		for (size_t i = 0; i < all->n[k]; i++) {
+			const struct trace_entry *x = &all->v[k][i];
+
+			if (x->netns != netns)
+				continue;
+			out->v[k][n] = *x;
+			out->v[k][n++].cgroup_path = xstrdup0(x->cgroup_path);
+		}
+		out->n[k] = n;
+	}
 }
 
 static bool same_dest(const struct trace_entry *x, uint8_t family,

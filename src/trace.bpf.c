@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * porttune's tracepoint programs: failed connect()s, active closes and failed
- * port-0 bind()s of one network namespace, counted in bounded hash maps (no
+ * port-0 bind()s of one network namespace (or of all of them, each keyed by
+ * its namespace), counted in bounded hash maps (no
  * event per call, so the cost stays flat under load). Loaded by src/trace.c.
  */
 #include "vmlinux.h"
@@ -19,7 +20,8 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* The audited namespace's inode (stat /proc/self/ns/net), set before load. */
+/* The audited namespace's inode (stat /proc/self/ns/net), set before load;
+ * 0 counts every namespace's events (audit --all-netns --trace). */
 const volatile __u32 target_netns = 0;
 
 __u64 dropped[PT_NDROP] = { 0 };
@@ -32,11 +34,18 @@ struct {
 } connect_fails SEC(".maps"), active_closes SEC(".maps"),
   bind_fails SEC(".maps");
 
-static __always_inline bool task_in_netns(void)
+static __always_inline bool wanted_netns(__u32 inum)
+{
+	return !target_netns || inum == target_netns;
+}
+
+/* The calling task's namespace inode; 0 when it is not one we count. */
+static __always_inline __u32 task_netns(void)
 {
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	__u32 inum = BPF_CORE_READ(t, nsproxy, net_ns, ns.inum);
 
-	return BPF_CORE_READ(t, nsproxy, net_ns, ns.inum) == target_netns;
+	return wanted_netns(inum) ? inum : 0;
 }
 
 static __always_inline void count(void *map, const struct pt_key *k,
@@ -99,7 +108,8 @@ static __always_inline void failed(void *counts, long ret, bool port0_only,
 	struct pt_key k = { 0 };
 	struct pt_regs *regs;
 
-	if (!task_in_netns())
+	k.netns = task_netns();
+	if (!k.netns)
 		return;
 	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
 	if (!read_sockaddr((const void *)PT_REGS_PARM2_CORE_SYSCALL(regs), &k))
@@ -141,8 +151,10 @@ int pt_sock_state(__u64 *ctx)
 	struct pt_key k = { 0 };
 
 	if ((int)ctx[1] != TCP_ESTABLISHED || (int)ctx[2] != TCP_FIN_WAIT1 ||
-	    sk->sk_protocol != IPPROTO_TCP ||
-	    sk->__sk_common.skc_net.net->ns.inum != target_netns)
+	    sk->sk_protocol != IPPROTO_TCP)
+		return 0;
+	k.netns = sk->__sk_common.skc_net.net->ns.inum;
+	if (!wanted_netns(k.netns))
 		return 0;
 	k.family = sk->__sk_common.skc_family;
 	if (k.family == AF_INET)

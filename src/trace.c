@@ -107,7 +107,7 @@ static int load_error(int rc, struct err *e)
 		       libbpf_msg[0] ? libbpf_msg : "");
 }
 
-int trace_start(struct trace **out, struct err *e)
+int trace_start(struct trace **out, bool all_netns, struct err *e)
 {
 	struct trace *t;
 	struct timespec t0;
@@ -133,7 +133,7 @@ int trace_start(struct trace **out, struct err *e)
 		free(t);
 		return load_error(rc ? rc : -EINVAL, e);
 	}
-	t->skel->rodata->target_netns = (__u32)st.st_ino;
+	t->skel->rodata->target_netns = all_netns ? 0 : (__u32)st.st_ino;
 	rc = trace_bpf__load(t->skel);
 	if (rc) {
 		trace_stop(t);
@@ -197,7 +197,8 @@ static int drain(struct bpf_map *map, struct trace_entry **out, size_t *n,
 		v[k] = (struct trace_entry){
 			.pid = (int)keys[i].pid, .cgroup = val.cgroup,
 			.family = keys[i].family, .port = keys[i].port,
-			.err = (int)keys[i].err, .count = val.count,
+			.err = (int)keys[i].err, .netns = keys[i].netns,
+			.count = val.count,
 		};
 		memcpy(v[k].comm, val.comm, sizeof(v[k].comm));
 		v[k].comm[sizeof(v[k].comm) - 1] = 0;
@@ -268,23 +269,13 @@ int trace_collect(struct trace *t, struct trace_result *r, struct err *e)
 	return rc;
 }
 
-void trace_result_free(struct trace_result *r)
-{
-	for (int i = 0; i < TRACE_NKINDS; i++) {
-		for (size_t j = 0; j < r->n[i]; j++)
-			free(r->v[i][j].cgroup_path);
-		free(r->v[i]);
-	}
-	memset(r, 0, sizeof(*r));
-}
-
-struct trace *trace_begin(struct trace_result *r)
+struct trace *trace_begin(struct trace_result *r, bool all_netns)
 {
 	struct trace *t = NULL;
 	struct err e = { 0 };
 
 	memset(r, 0, sizeof(*r));
-	if (trace_start(&t, &e)) {
+	if (trace_start(&t, all_netns, &e)) {
 		snprintf(r->why, sizeof(r->why), "%.255s", e.msg);
 		return NULL;
 	}

@@ -232,3 +232,66 @@ test_trace_failures_in_nagios_perfdata() {
 	grep -q '^PORTTUNE CRITICAL - ' "$WORK/nag" || fail "$(cat "$WORK/nag")"
 	within5 "$got" "$own" "nagios traced failures"
 }
+
+# audit --all-netns --trace: one window over two namespaces made here, each
+# exhausted to a different depth; each namespace's report has its own counts
+# and nothing of the other's.
+test_all_netns_trace_labels_each_namespace() {
+	for x in a b; do
+		netns_add "$x"
+		in_ns "$x" ip link set lo up
+		in_ns "$x" sh -c 'echo 0 > /proc/sys/net/ipv4/tcp_tw_reuse'
+	done
+	A=$NS_PREFIX-a B=$NS_PREFIX-b
+	in_ns a sh -c 'echo "40000 40099" > /proc/sys/net/ipv4/ip_local_port_range'
+	in_ns b sh -c 'echo "40000 40029" > /proc/sys/net/ipv4/ip_local_port_range'
+	trace_bg all audit --all-netns --trace 4 --format json
+	in_ns a "$CHURN" --dst 127.0.0.1:8080 --seconds 1.5 > "$WORK/client-a" &
+	ca=$!
+	in_ns b "$CHURN" --dst '[::1]:8081' --seconds 0.7 > "$WORK/client-b"
+	wait "$ca"
+	# 2 (CRITICAL) here; another namespace of the host may add UNKNOWN
+	wait "$TR_PID" || [ $? -ge 2 ] ||
+		fail "audit exit status: $(cat "$WORK/all.err")"
+	jq -e '.exit_code >= 2' "$WORK/all" > /dev/null ||
+		fail "audit: $(cat "$WORK/all.err")"
+	for x in a b; do
+		grep -q EADDRNOTAVAIL "$WORK/client-$x" ||
+			fail "client $x did not fail: $(cat "$WORK/client-$x")"
+		jq --arg n "$NS_PREFIX-$x" '.namespaces[] | select(.netns.name == $n)' \
+			"$WORK/all" > "$WORK/trace-$x"
+		[ -s "$WORK/trace-$x" ] || fail "no report for namespace $x"
+		match_client "$WORK/client-$x" "$WORK/trace-$x"
+		jq -e '.status == "CRITICAL" and .trace.available' "$WORK/trace-$x" \
+			> /dev/null || fail "namespace $x: $(jq -c '[.status, .trace]' "$WORK/trace-$x")"
+	done
+	closes_a=$(jq '[.trace.active_closes[].count] | add' "$WORK/trace-a")
+	closes_b=$(jq '[.trace.active_closes[].count] | add' "$WORK/trace-b")
+	[ "$closes_a" != "$closes_b" ] || fail "both namespaces closed $closes_a"
+	# nothing of a namespace's client anywhere else
+	for x in a b; do
+		pid=$(sed -n 's/^total pid=\([0-9]*\).*/\1/p' "$WORK/client-$x")
+		got=$(jq --argjson p "$pid" '[.namespaces[] | .trace // {} | .[] | arrays
+		      | .[] | select(.pid == $p)] | length' "$WORK/all")
+		own=$(jq --argjson p "$pid" '[.trace[] | arrays | .[] | select(.pid == $p)]
+		      | length' "$WORK/trace-$x")
+		expect_eq "$got" "$own" "entries of client $x (pid $pid) outside its namespace: $((got - own))"
+	done
+
+	trace_bg text audit --all-netns --trace 2
+	in_ns a "$CHURN" --dst 127.0.0.1:8080 --seconds 0.5 > "$WORK/client-a"
+	wait "$TR_PID" || true
+	grep -Eq "^==== $A: CRITICAL ====" "$WORK/text" || fail "no section for $A"
+	sed -n "/^==== $A: /,/^==== /p" "$WORK/text" |
+		grep -Eq '^CRITICAL +connect-failures +churn \(pid' ||
+		fail "no failure finding in $A's section: $(cat "$WORK/text")"
+	trace_bg prom audit --all-netns --trace 2 --format prometheus
+	in_ns b "$CHURN" --dst 127.0.0.1:8082 --seconds 0.5 > "$WORK/client-b"
+	wait "$TR_PID" || true
+	cp "$WORK/prom" "$WORK/out"
+	expect_prometheus_text
+	expect_out "^porttune_trace_connect_failures_total\\{netns=\"$B\",pid=\"[0-9]+\",comm=\"churn\",dst=\"127\\.0\\.0\\.1\",dport=\"8082\",errno=\"EADDRNOTAVAIL\"\\} [0-9]+\$"
+	grep -q "^porttune_trace_connect_failures_total{netns=\"$A\"" "$WORK/out" &&
+		fail "failures in $A, where nothing failed: $(grep "netns=\"$A\"" "$WORK/out" | grep trace_connect)"
+	return 0
+}

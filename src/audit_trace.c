@@ -401,6 +401,8 @@ json_object *audit_trace_json(const struct trace_result *t)
 	}
 	ADD(o, "seconds", json_object_new_double(t->seconds));
 	ADD(o, "attach_ms", json_object_new_double(t->attach_ms));
+	ADD(o, "close_hook", t->close_hook ? json_object_new_string(
+		t->close_hook) : NULL);
 	ADD(o, "connect_failures", entries_json(t, TRACE_CONNECT_FAIL));
 	ADD(o, "active_closes", entries_json(t, TRACE_CLOSE));
 	ADD(o, "bind_failures", entries_json(t, TRACE_BIND_FAIL));

@@ -37,6 +37,9 @@ struct trace_result {
 	char why[256];
 	double seconds;		/* the window actually traced */
 	double attach_ms;	/* load + attach time */
+	/* where active closes came from: "cgroup/sock_release" (one call per
+	 * socket) or "tp_btf/inet_sock_set_state" (without cgroup2) */
+	const char *close_hook;
 	struct trace_entry *v[TRACE_NKINDS];
 	size_t n[TRACE_NKINDS];
 	/* updates lost because a map was full, per kind */

@@ -45,6 +45,20 @@ progs_gone() {	# progs_gone ID... : all unloaded within 5 s
 	fail "BPF programs still loaded:$left"
 }
 
+# The cgroup2 mount active closes are counted at, or nothing.
+cgroup2_dir() {
+	for d in /sys/fs/cgroup /sys/fs/cgroup/unified; do
+		[ "$(stat -f -c %T "$d" 2>/dev/null)" = cgroup2fs ] && echo "$d" && return
+	done
+	return 0
+}
+
+expect_close_hook() {	# expect_close_hook TRACE-JSON
+	want=tp_btf/inet_sock_set_state
+	[ -z "$(cgroup2_dir)" ] || want=cgroup/sock_release
+	expect_eq "$(jq -r .trace.close_hook "$1")" "$want" "close hook"
+}
+
 within5() {	# within5 TRACED OWN WHAT
 	awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; if (d < 0) d = -d
 		exit !(b > 0 && d <= 0.05 * b) }' ||
@@ -89,6 +103,7 @@ test_trace_counts_match_the_client_ipv4() {
 	wait "$TR_PID" || [ $? -eq 2 ] || fail "audit exit status"
 	grep -q 'EADDRNOTAVAIL' "$WORK/client" || fail "no failures: $(cat "$WORK/client")"
 	match_client "$WORK/client" "$WORK/trace"
+	expect_close_hook "$WORK/trace"
 	jq -e '.status == "CRITICAL" and .trace.map_full == false and
 	       (.findings[] | select(.check == "connect-failures") | .summary |
 		test("churn \\(pid [0-9]+, .*\\) failed [0-9,.]+ connect\\(\\) calls/s to 127\\.0\\.0\\.1:8080 with EADDRNOTAVAIL"))' \
@@ -101,6 +116,31 @@ test_trace_counts_match_the_client_ipv6() {
 	"$CHURN" --dst '[::1]:8080' --seconds 1.5 > "$WORK/client"
 	wait "$TR_PID" || true
 	grep -q 'dst=::1 .*EADDRNOTAVAIL' "$WORK/client" || fail "no IPv6 failures"
+	match_client "$WORK/client" "$WORK/trace"
+	expect_close_hook "$WORK/trace"
+}
+
+# Without a cgroup2 hierarchy (a mount namespace of the test's own where it
+# is unmounted, if the host has one) closes come from the state-change
+# tracepoint, as exactly.
+test_trace_closes_without_cgroup2() {
+	exhausting_range
+	unshare -m sh -c 'mount --make-rprivate / &&
+		for d in /sys/fs/cgroup/unified /sys/fs/cgroup; do
+			[ "$(stat -f -c %T "$d")" != cgroup2fs ] || umount "$d" || exit 1
+		done && exec "$0" audit --trace 4 --format json' "$PORTTUNE" \
+		> "$WORK/trace" 2> "$WORK/trace.err" &
+	TR_PID=$!
+	BG_PIDS="$BG_PIDS $TR_PID"
+	for _ in $(seq 150); do
+		n=$(ls -l "/proc/$TR_PID/fd" 2>/dev/null | grep -c bpf_link) || true
+		[ "$n" -ge 3 ] && break
+		sleep 0.1
+	done
+	"$CHURN" --dst 127.0.0.1:8080 --seconds 1.5 > "$WORK/client"
+	wait "$TR_PID" || [ $? -eq 2 ] || fail "audit: $(cat "$WORK/trace.err")"
+	expect_eq "$(jq -r .trace.close_hook "$WORK/trace")" \
+		tp_btf/inet_sock_set_state "close hook without cgroup2"
 	match_client "$WORK/client" "$WORK/trace"
 }
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * porttune's tracepoint programs: failed connect()s, active closes and failed
+ * porttune's eBPF programs: failed connect()s, active closes and failed
  * port-0 bind()s of one network namespace (or of all of them, each keyed by
  * its namespace), counted in bounded hash maps (no
  * event per call, so the cost stays flat under load). Loaded by src/trace.c.

@@ -198,8 +198,9 @@ int trace_start(struct trace **out, bool all_netns, struct err *e)
 	libbpf_set_print(on_libbpf_print);
 	cgfd = cgroup2_root();
 	rc = attach_all(t, netns, cgfd, e);
-	if (rc && cgfd >= 0 && rc != -EPERM) {
-		/* a kernel without cgroup socket hooks: the tracepoint */
+	if (rc && cgfd >= 0) {
+		/* a kernel or a cgroup setup without the socket hook: the
+		 * tracepoint (a lack of privilege fails the same way again) */
 		detach_all(t);
 		rc = attach_all(t, netns, -1, e);
 	}

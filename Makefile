@@ -40,7 +40,7 @@ CORE = err words keyspec profile sysctl sysctl_keys sysctl_backend nic_keys back
 CMDS = main cli cmd_apply cmd_diff cmd_rollback cmd_snapshots cmd_audit \
        cmd_persist cmd_confirm \
        cmd_watch audit_render audit_prom audit_nagios outfile watch_render \
-       audit_netns trace
+       audit_netns audit_netns_trace trace
 CORE_OBJ = $(CORE:%=build/%.o)
 # linked into unit tests and tools only: recorded netlink replies
 TEST_OBJ = build/nl_replay.o

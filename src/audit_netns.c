@@ -22,6 +22,7 @@
 #include "netns_target.h"
 #include "nic.h"
 #include "prom_merge.h"
+#include "trace.h"
 
 struct ns_entry {
 	struct ns_ident id;
@@ -201,7 +202,8 @@ static json_object *ns_json(const struct ns_entry *e)
  * The census only where it can matter (audit_triage.h): the text overview
  * shows nothing of an OK namespace's census. JSON and Prometheus carry it,
  * so they always take it; --interval would sample twice; bind()-only
- * sockets are not in sockstat.
+ * sockets are not in sockstat; a traced namespace's details show its
+ * destinations beside its failures.
  */
 static int gather(struct audit_input *in, const struct all_netns_req *q,
 		  struct err *err)
@@ -209,7 +211,7 @@ static int gather(struct audit_input *in, const struct all_netns_req *q,
 	const struct audit_opts *o = q->opts;
 
 	if (q->fmt != FMT_TEXT || !o->sockets || !o->no_bound ||
-	    o->interval > 0)
+	    o->interval > 0 || in->trace)	/* a traced one is shown whole */
 		return audit_gather(in, o, err);
 	return audit_gather_triaged(in, o, err);
 }
@@ -217,16 +219,18 @@ static int gather(struct audit_input *in, const struct all_netns_req *q,
 /* Inside the namespace: the single-namespace audit, kept rendered. */
 static void audit_here(struct ns_entry *e, const struct all_netns_req *q)
 {
-	struct audit_input in = { .cfg = q->cfg };
+	struct audit_input in = { .cfg = q->cfg, .top = q->opts->top };
 	struct audit_view view;
 	struct audit_report r;
 	struct nic_state *nics = NULL;
 	struct plan plan = { 0 };
 	struct err err = { 0 };
+	struct trace_result tres;
 	char who[300];
 
 	ns_label(e, who, sizeof(who));
 	e->initial = nst_self_is_initial();
+	in.trace = audit_netns_trace(q, e->id.ino, &tres);
 	if (q->prof) {
 		if (plan_build(q->prof, &plan, &err))
 			pt_error("audit: %s: %s", who, err.msg);
@@ -235,7 +239,7 @@ static void audit_here(struct ns_entry *e, const struct all_netns_req *q)
 	}
 	if (gather(&in, q, &err))
 		pt_error("audit: %s: %s", who, err.msg);
-	audit_evaluate(&in, &r);
+	audit_evaluate(&in, &r);	/* the trace's findings too: in.trace */
 	view = (struct audit_view){ &in, &r, NULL, 0, q->opts->top,
 				    q->opts->processes };
 	/* interfaces never change the status: only shown in JSON and in the
@@ -265,6 +269,7 @@ static void audit_here(struct ns_entry *e, const struct all_netns_req *q)
 	}
 	free(nics);
 	audit_report_free(&r);
+	trace_result_free(&tres);
 	audit_input_free(&in);
 	plan_free(&plan);
 }

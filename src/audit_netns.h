@@ -14,6 +14,9 @@ struct all_netns_req {
 	const struct profile *prof;	/* drift per namespace, or NULL */
 	struct audit_cfg cfg;
 	enum format fmt;
+	/* --trace: one window over every namespace, or NULL; each namespace's
+	 * report gets its own events (audit_netns_trace.c) */
+	const struct trace_result *trace;
 };
 
 /*
@@ -24,5 +27,11 @@ struct all_netns_req {
  * severity, the exit code.
  */
 int audit_all_netns(FILE *f, const struct all_netns_req *req);
+
+/* In audit_netns_trace.c: namespace ino's share of req->trace in *mine
+ * (free with trace_result_free), or NULL without --trace. */
+const struct trace_result *audit_netns_trace(const struct all_netns_req *req,
+					     unsigned long ino,
+					     struct trace_result *mine);
 
 #endif

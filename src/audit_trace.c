@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include "audit_trace.h"
+#include "xalloc.h"
 
 #define ADD(o, k, v) json_object_object_add(o, k, v)
 
@@ -54,6 +55,38 @@ const char *trace_errno_name(int err, char *buf, size_t len)
 		return s;
 	snprintf(buf, len, "E%d", err);
 	return buf;
+}
+
+void trace_result_free(struct trace_result *r)
+{
+	for (int i = 0; i < TRACE_NKINDS; i++) {
+		for (size_t j = 0; j < r->n[i]; j++)
+			free(r->v[i][j].cgroup_path);
+		free(r->v[i]);
+	}
+	memset(r, 0, sizeof(*r));
+}
+
+void trace_result_netns(const struct trace_result *all, uint32_t netns,
+			struct trace_result *out)
+{
+	*out = *all;
+	for (int k = 0; k < TRACE_NKINDS; k++) {
+		size_t n = 0;
+
+		out->v[k] = xrealloc(NULL, (all->n[k] ? all->n[k] : 1) *
+					   sizeof(*out->v[k]));
+		/* the order (by count) carries over */
+		for (size_t i = 0; i < all->n[k]; i++) {
+			const struct trace_entry *x = &all->v[k][i];
+
+			if (x->netns != netns)
+				continue;
+			out->v[k][n] = *x;
+			out->v[k][n++].cgroup_path = xstrdup0(x->cgroup_path);
+		}
+		out->n[k] = n;
+	}
 }
 
 static bool same_dest(const struct trace_entry *x, uint8_t family,
@@ -147,7 +180,7 @@ static void failure_finding(const struct trace_result *t,
 	unit_of(x, unit, sizeof(unit));
 	fmt_rate(t->seconds > 0 ? x->count / t->seconds : 0, rate, sizeof(rate));
 	if (bind)
-		snprintf(f->summary, sizeof(f->summary), "%.15s (pid %d, %.40s) "
+		finding_printf(f, F_SUMMARY, "%.15s (pid %d, %.40s) "
 			 "failed %.20s bind() calls/s to port 0 on %.46s with "
 			 "%.15s (\"%.40s\")",
 			 x->comm, x->pid, unit, rate, audit_addr(x->family,
@@ -155,24 +188,23 @@ static void failure_finding(const struct trace_result *t,
 			 en, sizeof(en)), strerror(x->err));
 	else {
 		dest_of(x, dst, sizeof(dst));
-		snprintf(f->summary, sizeof(f->summary), "%.15s (pid %d, %.40s) "
+		finding_printf(f, F_SUMMARY, "%.15s (pid %d, %.40s) "
 			 "failed %.20s connect() calls/s to %.56s with %.15s "
 			 "(\"%.40s\")", x->comm,
 			 x->pid, unit, rate, dst, trace_errno_name(x->err, en,
 			 sizeof(en)), strerror(x->err));
 	}
-	snprintf(f->evidence, sizeof(f->evidence), "%llu failed %s() calls "
+	finding_printf(f, F_EVIDENCE, "%llu failed %s() calls "
 		 "traced in %.1f s (tracepoint syscalls:sys_exit_%s)",
 		 (unsigned long long)x->count, bind ? "bind" : "connect",
 		 t->seconds, bind ? "bind" : "connect");
 	if (closer)
-		snprintf(f->evidence + strlen(f->evidence), sizeof(f->evidence)
-			 - strlen(f->evidence), "; %llu connections to it "
+		finding_printf(f, F_EVIDENCE, "; %llu connections to it "
 			 "closed first by %s (pid %d), which leaves their "
 			 "TIME_WAIT ports on this host",
 			 (unsigned long long)closer->count, closer->comm,
 			 closer->pid);
-	snprintf(f->remedy, sizeof(f->remedy), "%s", k < 0 ? "see the "
+	finding_printf(f, F_REMEDY, "%s", k < 0 ? "see the "
 		 "process's own log for why its connections fail"
 		 : errno_remedies[k].remedy);
 }
@@ -195,7 +227,7 @@ static void kind_findings(const struct trace_result *t, enum trace_kind kind,
 					      "bind-failures" :
 					      "connect-failures", SEV_WARNING);
 
-		snprintf(f->summary, sizeof(f->summary), "%zu more (process, "
+		finding_printf(f, F_SUMMARY, "%zu more (process, "
 			 "destination, errno) combinations failed %llu times",
 			 n - top, (unsigned long long)rest);
 	}
@@ -209,7 +241,7 @@ void audit_trace_checks(const struct trace_result *t, struct audit_report *r,
 	if (!t->ok) {
 		struct finding *f = audit_add(r, "trace", SEV_UNKNOWN);
 
-		snprintf(f->summary, sizeof(f->summary), "cannot trace: %.240s",
+		finding_printf(f, F_SUMMARY, "cannot trace: %.240s",
 			 t->why);
 	} else {
 		kind_findings(t, TRACE_CONNECT_FAIL, r, top);
@@ -220,10 +252,10 @@ void audit_trace_checks(const struct trace_result *t, struct audit_report *r,
 	if (lost) {
 		struct finding *f = audit_add(r, "trace-map-full", SEV_WARNING);
 
-		snprintf(f->summary, sizeof(f->summary), "a trace map filled up:"
+		finding_printf(f, F_SUMMARY, "a trace map filled up:"
 			 " %llu updates were lost, the counts are lower bounds",
 			 (unsigned long long)lost);
-		snprintf(f->evidence, sizeof(f->evidence), "lost: connect "
+		finding_printf(f, F_EVIDENCE, "lost: connect "
 			 "failures %llu, active closes %llu, bind failures %llu "
 			 "(each map holds %d (process, address, errno) entries)",
 			 (unsigned long long)t->dropped[0],
@@ -368,6 +400,8 @@ json_object *audit_trace_json(const struct trace_result *t)
 	}
 	ADD(o, "seconds", json_object_new_double(t->seconds));
 	ADD(o, "attach_ms", json_object_new_double(t->attach_ms));
+	ADD(o, "close_hook", t->close_hook ? json_object_new_string(
+		t->close_hook) : NULL);
 	ADD(o, "connect_failures", entries_json(t, TRACE_CONNECT_FAIL));
 	ADD(o, "active_closes", entries_json(t, TRACE_CLOSE));
 	ADD(o, "bind_failures", entries_json(t, TRACE_BIND_FAIL));

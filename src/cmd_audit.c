@@ -156,10 +156,28 @@ static int thresholds(struct audit_cfg *cfg, double warn, double crit)
 }
 
 /* --all-netns: the same audit in every network namespace. */
+/*
+ * --all-netns --trace: one window over every namespace before the audits
+ * (the census then describes the end of the window), detached before the
+ * per-namespace workers fork. r->ok false says why there is no trace.
+ */
+static void trace_all_netns(double seconds, struct trace_result *r)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct trace *tr;
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	tr = trace_begin(r, true);
+	trace_wait(tr, seconds, &stop);
+	trace_take(tr, r);
+	trace_stop(tr);
+}
+
 static int all_namespaces(const struct gopts *g, const struct audit_opts *o,
 			  const char *path, enum format fmt,
 			  const char *suggest, const char *output,
-			  double warn, double crit)
+			  double warn, double crit, double trace_s)
 {
 	/* an overview of every namespace: bind()-only sockets would make the
 	 * kernel walk the shared bind table once per namespace */
@@ -168,6 +186,7 @@ static int all_namespaces(const struct gopts *g, const struct audit_opts *o,
 				   .fmt = fmt };
 	struct profile prof = { 0 };
 	struct outfile out = { 0 };
+	struct trace_result tres = { 0 };
 	struct err e = { 0 };
 	const char *clash = g->netns ? "--netns" : suggest ? "--suggest-profile"
 			  : fmt == FMT_NAGIOS ? "--format nagios" : NULL;
@@ -199,7 +218,12 @@ static int all_namespaces(const struct gopts *g, const struct audit_opts *o,
 		profile_free(&prof);
 		return EXIT_AUDIT_UNKNOWN;
 	}
+	if (trace_s > 0) {
+		trace_all_netns(trace_s, &tres);
+		q.trace = &tres;
+	}
 	code = audit_all_netns(output ? out.f : stdout, &q);
+	trace_result_free(&tres);
 	disarm_timeout();
 	if (output && outfile_commit(&out, &e)) {
 		pt_error("audit: --output: %s", e.msg);
@@ -324,15 +348,9 @@ int cmd_audit(int argc, char **argv, const struct gopts *g)
 		arm_timeout(timeout, fmt);
 	if (path)
 		path = rooted(g, path, rbuf, sizeof(rbuf));
-	if (all_netns && trace_s > 0) {
-		/* the programs count one namespace's events */
-		pt_error("audit: --trace needs one network namespace; use "
-			 "--netns with it, not --all-netns");
-		return EXIT_AUDIT_UNKNOWN;
-	}
 	if (all_netns)
 		return all_namespaces(g, &o, path, fmt, suggest, output,
-				      warn, crit);
+				      warn, crit, trace_s);
 	if (path && load_drift(path, &prof, &plan, &in)) {
 		plan_free(&plan);
 		profile_free(&prof);
@@ -347,7 +365,7 @@ int cmd_audit(int argc, char **argv, const struct gopts *g)
 		/* Ctrl-C ends the window early; the programs still detach */
 		sigaction(SIGINT, &sa, NULL);
 		sigaction(SIGTERM, &sa, NULL);
-		tr = trace_begin(&tres);
+		tr = trace_begin(&tres, false);
 		in.trace = &tres;
 		/* the census and rates describe the end of the traced window */
 		trace_wait(tr, trace_s - o.interval, &stop);

@@ -144,7 +144,7 @@ int cmd_watch(int argc, char **argv, const struct gopts *g)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	if (trace)
-		tr = trace_begin(&why);
+		tr = trace_begin(&why, false);
 	for (unsigned n = 1; !stop && !rc && (!count || n <= count); n++)
 		rc = frame(&o, isatty(STDOUT_FILENO), n, tr,
 			   trace ? &why : NULL);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * porttune's tracepoint programs: failed connect()s, active closes and failed
- * port-0 bind()s of one network namespace, counted in bounded hash maps (no
+ * porttune's eBPF programs: failed connect()s, active closes and failed
+ * port-0 bind()s of one network namespace (or of all of them, each keyed by
+ * its namespace), counted in bounded hash maps (no
  * event per call, so the cost stays flat under load). Loaded by src/trace.c.
  */
 #include "vmlinux.h"
@@ -19,7 +20,8 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* The audited namespace's inode (stat /proc/self/ns/net), set before load. */
+/* The audited namespace's inode (stat /proc/self/ns/net), set before load;
+ * 0 counts every namespace's events (audit --all-netns --trace). */
 const volatile __u32 target_netns = 0;
 
 __u64 dropped[PT_NDROP] = { 0 };
@@ -32,11 +34,18 @@ struct {
 } connect_fails SEC(".maps"), active_closes SEC(".maps"),
   bind_fails SEC(".maps");
 
-static __always_inline bool task_in_netns(void)
+static __always_inline bool wanted_netns(__u32 inum)
+{
+	return !target_netns || inum == target_netns;
+}
+
+/* The calling task's namespace inode; 0 when it is not one we count. */
+static __always_inline __u32 task_netns(void)
 {
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	__u32 inum = BPF_CORE_READ(t, nsproxy, net_ns, ns.inum);
 
-	return BPF_CORE_READ(t, nsproxy, net_ns, ns.inum) == target_netns;
+	return wanted_netns(inum) ? inum : 0;
 }
 
 static __always_inline void count(void *map, const struct pt_key *k,
@@ -99,7 +108,8 @@ static __always_inline void failed(void *counts, long ret, bool port0_only,
 	struct pt_key k = { 0 };
 	struct pt_regs *regs;
 
-	if (!task_in_netns())
+	k.netns = task_netns();
+	if (!k.netns)
 		return;
 	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
 	if (!read_sockaddr((const void *)PT_REGS_PARM2_CORE_SYSCALL(regs), &k))
@@ -128,11 +138,59 @@ int pt_bind_exit(struct trace_event_raw_sys_exit *ctx)
 	return 0;
 }
 
+/* An active close of a TCP socket to k's destination, by the current task. */
+static __always_inline void closed(struct pt_key *k)
+{
+	k->pid = bpf_get_current_pid_tgid() >> 32;
+	count(&active_closes, k, PT_DROP_CLOSE);
+}
+
 /*
- * ESTABLISHED -> FIN_WAIT1 runs in the closing task's context: its close()
- * or shutdown() is what leaves the TIME_WAIT on this side. The BTF-typed
- * form of sock:inet_sock_set_state: a TCP connection changes state about
- * ten times, and the perf-event form would fill a trace record each time.
+ * Active closes, the cheap way: the last close() of a socket, in the
+ * closing task, attached to the cgroup2 root (so every task below it). A
+ * socket still ESTABLISHED there is being closed first by this side; one
+ * in FIN_WAIT1/2 was shut down for writing first by this side. That is one
+ * call per socket instead of one per state change (about ten per TCP
+ * connection, five on each end). The namespace is the closing task's.
+ */
+SEC("cgroup/sock_release")
+int pt_sock_release(struct bpf_sock *sk)
+{
+	struct pt_key k = { 0 };
+	__u32 state = sk->state, a4, a6[4];
+
+	if (sk->protocol != IPPROTO_TCP || (state != TCP_ESTABLISHED &&
+	    state != TCP_FIN_WAIT1 && state != TCP_FIN_WAIT2))
+		return 1;
+	k.netns = task_netns();
+	if (!k.netns)
+		return 1;
+	/*
+	 * The context allows only loads at constant offsets: all five words,
+	 * unconditionally, or clang computes one pointer for both branches.
+	 */
+	a4 = sk->dst_ip4;
+	a6[0] = sk->dst_ip6[0];
+	a6[1] = sk->dst_ip6[1];
+	a6[2] = sk->dst_ip6[2];
+	a6[3] = sk->dst_ip6[3];
+	k.family = sk->family;
+	if (k.family == AF_INET)
+		__builtin_memcpy(k.addr, &a4, 4);
+	else if (k.family == AF_INET6)
+		__builtin_memcpy(k.addr, a6, 16);
+	else
+		return 1;
+	k.port = bpf_ntohs(sk->dst_port);
+	closed(&k);
+	return 1;	/* 1: let the release go on */
+}
+
+/*
+ * Where no cgroup2 hierarchy is mounted: ESTABLISHED -> FIN_WAIT1 runs in
+ * the closing task's context: its close() or shutdown() is what leaves the
+ * TIME_WAIT on this side. The BTF-typed form of sock:inet_sock_set_state:
+ * the perf-event form would fill a trace record at each state change.
  */
 SEC("tp_btf/inet_sock_set_state")
 int pt_sock_state(__u64 *ctx)
@@ -141,8 +199,10 @@ int pt_sock_state(__u64 *ctx)
 	struct pt_key k = { 0 };
 
 	if ((int)ctx[1] != TCP_ESTABLISHED || (int)ctx[2] != TCP_FIN_WAIT1 ||
-	    sk->sk_protocol != IPPROTO_TCP ||
-	    sk->__sk_common.skc_net.net->ns.inum != target_netns)
+	    sk->sk_protocol != IPPROTO_TCP)
+		return 0;
+	k.netns = sk->__sk_common.skc_net.net->ns.inum;
+	if (!wanted_netns(k.netns))
 		return 0;
 	k.family = sk->__sk_common.skc_family;
 	if (k.family == AF_INET)
@@ -152,7 +212,6 @@ int pt_sock_state(__u64 *ctx)
 	else
 		return 0;
 	k.port = bpf_ntohs(sk->__sk_common.skc_dport);
-	k.pid = bpf_get_current_pid_tgid() >> 32;
-	count(&active_closes, &k, PT_DROP_CLOSE);
+	closed(&k);
 	return 0;
 }

@@ -6,8 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sched.h>
+#include <fcntl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -23,8 +25,13 @@
 _Static_assert(TRACE_MAP_ENTRIES == PT_MAX_ENTRIES, "one map size");
 _Static_assert((int)TRACE_NKINDS == (int)PT_NDROP, "a drop counter per map");
 
+#ifndef CGROUP2_SUPER_MAGIC
+#define CGROUP2_SUPER_MAGIC 0x63677270
+#endif
+
 struct trace {
 	struct trace_bpf *skel;
+	struct bpf_link *release;	/* cgroup/sock_release, or NULL */
 	double attach_ms;
 	struct timespec since;		/* start of the current window */
 };
@@ -97,6 +104,19 @@ static int need_tracefs(struct err *e)
 	return 0;
 }
 
+/* The cgroup2 root, where the active-close program attaches; -1 if none. */
+static int cgroup2_root(void)
+{
+	static const char *const dirs[] = { "/sys/fs/cgroup",
+					    "/sys/fs/cgroup/unified" };
+	struct statfs sf;
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(*dirs); i++)
+		if (!statfs(dirs[i], &sf) && sf.f_type == CGROUP2_SUPER_MAGIC)
+			return open(dirs[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return -1;
+}
+
 static int load_error(int rc, struct err *e)
 {
 	if (rc == -EPERM)
@@ -107,12 +127,61 @@ static int load_error(int rc, struct err *e)
 		       libbpf_msg[0] ? libbpf_msg : "");
 }
 
-int trace_start(struct trace **out, struct err *e)
+/*
+ * Open, load and attach; active closes through cgroup/sock_release when
+ * cgfd is a cgroup2 root (one call per socket), else through the
+ * inet_sock_set_state tracepoint (one per state change). 0 or -errno.
+ */
+static int attach_all(struct trace *t, __u32 netns, int cgfd, struct err *e)
+{
+	int rc;
+
+	libbpf_msg[0] = 0;
+	t->skel = trace_bpf__open();
+	if (!t->skel) {
+		rc = -errno;
+		return load_error(rc ? rc : -EINVAL, e);
+	}
+	t->skel->rodata->target_netns = netns;
+	bpf_program__set_autoload(cgfd >= 0 ? t->skel->progs.pt_sock_state
+				  : t->skel->progs.pt_sock_release, false);
+	rc = trace_bpf__load(t->skel);
+	if (rc)
+		return load_error(rc, e);
+	/* links are owned by our fds only: no pinning, so they go when we do */
+	rc = need_tracefs(e);
+	if (rc)
+		return rc;
+	rc = trace_bpf__attach(t->skel);
+	if (rc == -ENOENT)
+		return err_set(e, rc, "a tracepoint is missing (kernel without "
+			       "CONFIG_FTRACE_SYSCALLS, or too old)");
+	if (rc)
+		return load_error(rc, e);
+	if (cgfd >= 0) {
+		t->release = bpf_program__attach_cgroup(
+			t->skel->progs.pt_sock_release, cgfd);
+		if (!t->release)
+			return load_error(-errno, e);
+	}
+	return 0;
+}
+
+static void detach_all(struct trace *t)
+{
+	bpf_link__destroy(t->release);
+	t->release = NULL;
+	trace_bpf__destroy(t->skel);
+	t->skel = NULL;
+}
+
+int trace_start(struct trace **out, bool all_netns, struct err *e)
 {
 	struct trace *t;
 	struct timespec t0;
 	struct stat st;
-	int rc;
+	__u32 netns;
+	int rc, cgfd;
 
 	*out = NULL;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -122,37 +191,24 @@ int trace_start(struct trace **out, struct err *e)
 	if (stat("/proc/self/ns/net", &st))
 		return err_set(e, -errno, "/proc/self/ns/net: %s",
 			       strerror(errno));
+	netns = all_netns ? 0 : (__u32)st.st_ino;
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return err_set(e, -ENOMEM, "out of memory");
 	libbpf_set_print(on_libbpf_print);
-	libbpf_msg[0] = 0;
-	t->skel = trace_bpf__open();
-	if (!t->skel) {
-		rc = -errno;
-		free(t);
-		return load_error(rc ? rc : -EINVAL, e);
+	cgfd = cgroup2_root();
+	rc = attach_all(t, netns, cgfd, e);
+	if (rc && cgfd >= 0) {
+		/* a kernel or a cgroup setup without the socket hook: the
+		 * tracepoint (a lack of privilege fails the same way again) */
+		detach_all(t);
+		rc = attach_all(t, netns, -1, e);
 	}
-	t->skel->rodata->target_netns = (__u32)st.st_ino;
-	rc = trace_bpf__load(t->skel);
-	if (rc) {
-		trace_stop(t);
-		return load_error(rc, e);
-	}
-	/* links are owned by our fds only: no pinning, so they go when we do */
-	rc = need_tracefs(e);
+	if (cgfd >= 0)
+		close(cgfd);	/* the link keeps its own reference */
 	if (rc) {
 		trace_stop(t);
 		return rc;
-	}
-	rc = trace_bpf__attach(t->skel);
-	if (rc) {
-		trace_stop(t);
-		if (rc == -ENOENT)
-			return err_set(e, rc, "a tracepoint is missing (kernel "
-				       "without CONFIG_FTRACE_SYSCALLS, or too "
-				       "old)");
-		return load_error(rc, e);
 	}
 	t->attach_ms = since_ms(&t0);
 	clock_gettime(CLOCK_MONOTONIC, &t->since);
@@ -164,7 +220,7 @@ void trace_stop(struct trace *t)
 {
 	if (!t)
 		return;
-	trace_bpf__destroy(t->skel);
+	detach_all(t);
 	free(t);
 }
 
@@ -197,7 +253,8 @@ static int drain(struct bpf_map *map, struct trace_entry **out, size_t *n,
 		v[k] = (struct trace_entry){
 			.pid = (int)keys[i].pid, .cgroup = val.cgroup,
 			.family = keys[i].family, .port = keys[i].port,
-			.err = (int)keys[i].err, .count = val.count,
+			.err = (int)keys[i].err, .netns = keys[i].netns,
+			.count = val.count,
 		};
 		memcpy(v[k].comm, val.comm, sizeof(v[k].comm));
 		v[k].comm[sizeof(v[k].comm) - 1] = 0;
@@ -253,6 +310,8 @@ int trace_collect(struct trace *t, struct trace_result *r, struct err *e)
 	memset(r, 0, sizeof(*r));
 	r->ok = true;
 	r->attach_ms = t->attach_ms;
+	r->close_hook = t->release ? "cgroup/sock_release"
+				   : "tp_btf/inet_sock_set_state";
 	r->seconds = since_ms(&t->since) / 1e3;
 	clock_gettime(CLOCK_MONOTONIC, &t->since);
 	for (int i = 0; i < TRACE_NKINDS && !rc; i++) {
@@ -268,23 +327,13 @@ int trace_collect(struct trace *t, struct trace_result *r, struct err *e)
 	return rc;
 }
 
-void trace_result_free(struct trace_result *r)
-{
-	for (int i = 0; i < TRACE_NKINDS; i++) {
-		for (size_t j = 0; j < r->n[i]; j++)
-			free(r->v[i][j].cgroup_path);
-		free(r->v[i]);
-	}
-	memset(r, 0, sizeof(*r));
-}
-
-struct trace *trace_begin(struct trace_result *r)
+struct trace *trace_begin(struct trace_result *r, bool all_netns)
 {
 	struct trace *t = NULL;
 	struct err e = { 0 };
 
 	memset(r, 0, sizeof(*r));
-	if (trace_start(&t, &e)) {
+	if (trace_start(&t, all_netns, &e)) {
 		snprintf(r->why, sizeof(r->why), "%.255s", e.msg);
 		return NULL;
 	}

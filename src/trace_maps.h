@@ -7,7 +7,10 @@
  * and src/trace.c (user side, <linux/types.h>). Both must agree byte for byte.
  */
 
-/* One aggregate: a process, an address and port, an errno (0 for closes). */
+/*
+ * One aggregate: a process, an address and port, an errno (0 for closes),
+ * in one network namespace (so one window can serve every namespace).
+ */
 struct pt_key {
 	__u8 addr[16];		/* IPv4 in the first 4 bytes */
 	__u32 pid;		/* thread group id */
@@ -15,7 +18,7 @@ struct pt_key {
 	__u16 port;		/* host byte order; 0 for port-0 binds */
 	__u8 family;		/* AF_INET, AF_INET6 */
 	__u8 pad_;
-	__u32 pad2_;
+	__u32 netns;		/* the namespace's inode (ns.inum) */
 };
 
 struct pt_val {

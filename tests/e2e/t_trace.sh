@@ -45,6 +45,20 @@ progs_gone() {	# progs_gone ID... : all unloaded within 5 s
 	fail "BPF programs still loaded:$left"
 }
 
+# The cgroup2 mount active closes are counted at, or nothing.
+cgroup2_dir() {
+	for d in /sys/fs/cgroup /sys/fs/cgroup/unified; do
+		[ "$(stat -f -c %T "$d" 2>/dev/null)" = cgroup2fs ] && echo "$d" && return
+	done
+	return 0
+}
+
+expect_close_hook() {	# expect_close_hook TRACE-JSON
+	want=tp_btf/inet_sock_set_state
+	[ -z "$(cgroup2_dir)" ] || want=cgroup/sock_release
+	expect_eq "$(jq -r .trace.close_hook "$1")" "$want" "close hook"
+}
+
 within5() {	# within5 TRACED OWN WHAT
 	awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; if (d < 0) d = -d
 		exit !(b > 0 && d <= 0.05 * b) }' ||
@@ -89,6 +103,7 @@ test_trace_counts_match_the_client_ipv4() {
 	wait "$TR_PID" || [ $? -eq 2 ] || fail "audit exit status"
 	grep -q 'EADDRNOTAVAIL' "$WORK/client" || fail "no failures: $(cat "$WORK/client")"
 	match_client "$WORK/client" "$WORK/trace"
+	expect_close_hook "$WORK/trace"
 	jq -e '.status == "CRITICAL" and .trace.map_full == false and
 	       (.findings[] | select(.check == "connect-failures") | .summary |
 		test("churn \\(pid [0-9]+, .*\\) failed [0-9,.]+ connect\\(\\) calls/s to 127\\.0\\.0\\.1:8080 with EADDRNOTAVAIL"))' \
@@ -101,6 +116,31 @@ test_trace_counts_match_the_client_ipv6() {
 	"$CHURN" --dst '[::1]:8080' --seconds 1.5 > "$WORK/client"
 	wait "$TR_PID" || true
 	grep -q 'dst=::1 .*EADDRNOTAVAIL' "$WORK/client" || fail "no IPv6 failures"
+	match_client "$WORK/client" "$WORK/trace"
+	expect_close_hook "$WORK/trace"
+}
+
+# Without a cgroup2 hierarchy (a mount namespace of the test's own where it
+# is unmounted, if the host has one) closes come from the state-change
+# tracepoint, as exactly.
+test_trace_closes_without_cgroup2() {
+	exhausting_range
+	unshare -m sh -c 'mount --make-rprivate / &&
+		for d in /sys/fs/cgroup/unified /sys/fs/cgroup; do
+			[ "$(stat -f -c %T "$d")" != cgroup2fs ] || umount "$d" || exit 1
+		done && exec "$0" audit --trace 4 --format json' "$PORTTUNE" \
+		> "$WORK/trace" 2> "$WORK/trace.err" &
+	TR_PID=$!
+	BG_PIDS="$BG_PIDS $TR_PID"
+	for _ in $(seq 150); do
+		n=$(ls -l "/proc/$TR_PID/fd" 2>/dev/null | grep -c bpf_link) || true
+		[ "$n" -ge 3 ] && break
+		sleep 0.1
+	done
+	"$CHURN" --dst 127.0.0.1:8080 --seconds 1.5 > "$WORK/client"
+	wait "$TR_PID" || [ $? -eq 2 ] || fail "audit: $(cat "$WORK/trace.err")"
+	expect_eq "$(jq -r .trace.close_hook "$WORK/trace")" \
+		tp_btf/inet_sock_set_state "close hook without cgroup2"
 	match_client "$WORK/client" "$WORK/trace"
 }
 
@@ -231,4 +271,67 @@ test_trace_failures_in_nagios_perfdata() {
 	got=$(sed -n "s/.*'traced_connect_failures'=\([0-9]*\);;1;0.*/\1/p" "$WORK/nag")
 	grep -q '^PORTTUNE CRITICAL - ' "$WORK/nag" || fail "$(cat "$WORK/nag")"
 	within5 "$got" "$own" "nagios traced failures"
+}
+
+# audit --all-netns --trace: one window over two namespaces made here, each
+# exhausted to a different depth; each namespace's report has its own counts
+# and nothing of the other's.
+test_all_netns_trace_labels_each_namespace() {
+	for x in a b; do
+		netns_add "$x"
+		in_ns "$x" ip link set lo up
+		in_ns "$x" sh -c 'echo 0 > /proc/sys/net/ipv4/tcp_tw_reuse'
+	done
+	A=$NS_PREFIX-a B=$NS_PREFIX-b
+	in_ns a sh -c 'echo "40000 40099" > /proc/sys/net/ipv4/ip_local_port_range'
+	in_ns b sh -c 'echo "40000 40029" > /proc/sys/net/ipv4/ip_local_port_range'
+	trace_bg all audit --all-netns --trace 4 --format json
+	in_ns a "$CHURN" --dst 127.0.0.1:8080 --seconds 1.5 > "$WORK/client-a" &
+	ca=$!
+	in_ns b "$CHURN" --dst '[::1]:8081' --seconds 0.7 > "$WORK/client-b"
+	wait "$ca"
+	# 2 (CRITICAL) here; another namespace of the host may add UNKNOWN
+	wait "$TR_PID" || [ $? -ge 2 ] ||
+		fail "audit exit status: $(cat "$WORK/all.err")"
+	jq -e '.exit_code >= 2' "$WORK/all" > /dev/null ||
+		fail "audit: $(cat "$WORK/all.err")"
+	for x in a b; do
+		grep -q EADDRNOTAVAIL "$WORK/client-$x" ||
+			fail "client $x did not fail: $(cat "$WORK/client-$x")"
+		jq --arg n "$NS_PREFIX-$x" '.namespaces[] | select(.netns.name == $n)' \
+			"$WORK/all" > "$WORK/trace-$x"
+		[ -s "$WORK/trace-$x" ] || fail "no report for namespace $x"
+		match_client "$WORK/client-$x" "$WORK/trace-$x"
+		jq -e '.status == "CRITICAL" and .trace.available' "$WORK/trace-$x" \
+			> /dev/null || fail "namespace $x: $(jq -c '[.status, .trace]' "$WORK/trace-$x")"
+	done
+	closes_a=$(jq '[.trace.active_closes[].count] | add' "$WORK/trace-a")
+	closes_b=$(jq '[.trace.active_closes[].count] | add' "$WORK/trace-b")
+	[ "$closes_a" != "$closes_b" ] || fail "both namespaces closed $closes_a"
+	# nothing of a namespace's client anywhere else
+	for x in a b; do
+		pid=$(sed -n 's/^total pid=\([0-9]*\).*/\1/p' "$WORK/client-$x")
+		got=$(jq --argjson p "$pid" '[.namespaces[] | .trace // {} | .[] | arrays
+		      | .[] | select(.pid == $p)] | length' "$WORK/all")
+		own=$(jq --argjson p "$pid" '[.trace[] | arrays | .[] | select(.pid == $p)]
+		      | length' "$WORK/trace-$x")
+		expect_eq "$got" "$own" "entries of client $x (pid $pid) outside its namespace: $((got - own))"
+	done
+
+	trace_bg text audit --all-netns --trace 2
+	in_ns a "$CHURN" --dst 127.0.0.1:8080 --seconds 0.5 > "$WORK/client-a"
+	wait "$TR_PID" || true
+	grep -Eq "^==== $A: CRITICAL ====" "$WORK/text" || fail "no section for $A"
+	sed -n "/^==== $A: /,/^==== /p" "$WORK/text" |
+		grep -Eq '^CRITICAL +connect-failures +churn \(pid' ||
+		fail "no failure finding in $A's section: $(cat "$WORK/text")"
+	trace_bg prom audit --all-netns --trace 2 --format prometheus
+	in_ns b "$CHURN" --dst 127.0.0.1:8082 --seconds 0.5 > "$WORK/client-b"
+	wait "$TR_PID" || true
+	cp "$WORK/prom" "$WORK/out"
+	expect_prometheus_text
+	expect_out "^porttune_trace_connect_failures_total\\{netns=\"$B\",pid=\"[0-9]+\",comm=\"churn\",dst=\"127\\.0\\.0\\.1\",dport=\"8082\",errno=\"EADDRNOTAVAIL\"\\} [0-9]+\$"
+	grep -q "^porttune_trace_connect_failures_total{netns=\"$A\"" "$WORK/out" &&
+		fail "failures in $A, where nothing failed: $(grep "netns=\"$A\"" "$WORK/out" | grep trace_connect)"
+	return 0
 }

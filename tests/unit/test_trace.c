@@ -181,6 +181,41 @@ static void json_has_the_documented_keys(void **state)
 	json_object_put(o);
 }
 
+/* --all-netns: nginx's namespace keeps nginx's entries, curl's keeps curl's */
+static void split_by_netns(void **state)
+{
+	struct trace_result t = incident(), a, b, none;
+
+	(void)state;
+	fails[0].netns = closes[0].netns = closes[1].netns = 4026532177u;
+	fails[1].netns = 4026532300u;
+	t.dropped[TRACE_CLOSE] = 7;
+	trace_result_netns(&t, 4026532177u, &a);
+	trace_result_netns(&t, 4026532300u, &b);
+	trace_result_netns(&t, 1, &none);
+	assert_int_equal(a.n[TRACE_CONNECT_FAIL], 1);
+	assert_int_equal(a.v[TRACE_CONNECT_FAIL][0].pid, 4711);
+	assert_int_equal(a.n[TRACE_CLOSE], 2);
+	/* still sorted by count: the top closer first */
+	assert_int_equal(a.v[TRACE_CLOSE][0].pid, 4711);
+	assert_string_equal(a.v[TRACE_CONNECT_FAIL][0].cgroup_path,
+			    "/system.slice/nginx.service");
+	assert_ptr_not_equal(a.v[TRACE_CONNECT_FAIL][0].cgroup_path,
+			     fails[0].cgroup_path);
+	assert_int_equal(b.n[TRACE_CONNECT_FAIL], 1);
+	assert_int_equal(b.v[TRACE_CONNECT_FAIL][0].pid, 99);
+	assert_int_equal(b.n[TRACE_CLOSE], 0);
+	assert_int_equal(none.n[TRACE_CONNECT_FAIL] + none.n[TRACE_CLOSE], 0);
+	/* the window and its map-full counters belong to every share */
+	assert_true(b.ok);
+	assert_true(b.seconds == 2);
+	assert_int_equal(b.dropped[TRACE_CLOSE], 7);
+	trace_result_free(&a);
+	trace_result_free(&b);
+	trace_result_free(&none);
+	fails[0].netns = fails[1].netns = closes[0].netns = closes[1].netns = 0;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -192,6 +227,7 @@ int main(void)
 		cmocka_unit_test(per_destination_lookups),
 		cmocka_unit_test(errno_names),
 		cmocka_unit_test(json_has_the_documented_keys),
+		cmocka_unit_test(split_by_netns),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -88,8 +88,8 @@ static int suggest_key(const char *key, char *msg, size_t len)
 	return -EINVAL;
 }
 
-int nic_key_check(const char *key, const char *value, char *norm,
-		  size_t normlen, char *msg, size_t msglen)
+static int nic_key_check(const char *key, const char *value, char *norm,
+			 size_t normlen, char *msg, size_t msglen)
 {
 	const struct eth_param *p;
 	const char *name;

@@ -4,12 +4,7 @@
 
 #include <stddef.h>
 
-/*
- * Check one key of a [nic ...] section. Pure. On success norm holds the
- * normalised value; otherwise msg says why.
- */
-int nic_key_check(const char *key, const char *value, char *norm,
-		  size_t normlen, char *msg, size_t msglen);
+/* Keys and values are checked through the registry: nic_keyspec. */
 
 /* The ethtool area (enum eth_area) a key's prefix names, -1 for none;
  * *name is the part after the dot. */

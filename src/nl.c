@@ -23,8 +23,6 @@ struct nl {
 	char *tx;
 	uint32_t tx_len;	/* length of the last request sent */
 	uint32_t err_off;	/* NLMSGERR_ATTR_OFFS of the last error */
-	void (*tap)(const void *buf, size_t len, void *arg);
-	void *tap_arg;
 };
 
 /* State of one request while its replies come in. */
@@ -152,13 +150,6 @@ void nl_close(struct nl *nl)
 	free(nl->rx);
 	free(nl->tx);
 	free(nl);
-}
-
-void nl_set_tap(struct nl *nl,
-		void (*fn)(const void *buf, size_t len, void *arg), void *arg)
-{
-	nl->tap = fn;
-	nl->tap_arg = arg;
 }
 
 struct nlmsghdr *nl_msg(struct nl *nl, uint16_t type, uint16_t flags)
@@ -365,8 +356,6 @@ static int request(struct nl *nl, struct nlmsghdr *nlh, nl_parse_fn cb,
 		if (n < 0)
 			return err_set(e, (int)n, "netlink receive: %s",
 				       strerror((int)-n));
-		if (nl->tap)
-			nl->tap(nl->rx, (size_t)n, nl->tap_arg);
 		run_buf(&r, nl->rx, (size_t)n);
 	}
 	nl->err_off = r.err_off;

@@ -99,12 +99,10 @@ bool nl_family_has_op(const struct nl_family *fam, unsigned int cmd);
 
 /*
  * For tests and debugging: run cb over a buffer of netlink messages (as
- * received), with the same NLMSG_ERROR/DONE handling as nl_request(); and a
- * hook seeing every datagram nl_request() receives (to record replies).
+ * received), with the same NLMSG_ERROR/DONE handling as nl_request().
+ * Recording replies is the transport's business (nl_replay.h).
  */
 int nl_parse_buf(const void *buf, size_t len, nl_parse_fn cb, void *data,
 		 struct err *e);
-void nl_set_tap(struct nl *nl,
-		void (*fn)(const void *buf, size_t len, void *arg), void *arg);
 
 #endif

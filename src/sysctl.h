@@ -31,8 +31,6 @@ void sysctl_norm_ws(const char *in, char *out, size_t outlen);
 /* The kernel version that introduced a known key, or NULL. */
 const char *sysctl_since(const char *key);
 
-/* Keys porttune knows, for "did you mean". */
-const char *const *sysctl_known_keys(size_t *n);
 
 /* Read the current value, normalised. -ENOENT when the key does not exist. */
 int sysctl_read(const char *key, char *val, size_t len, struct err *err);

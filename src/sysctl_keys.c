@@ -51,7 +51,7 @@ static const char *const known_keys[] = {
 	"net.ipv4.tcp_max_tw_buckets", "net.ipv4.tcp_timestamps",
 };
 
-const char *const *sysctl_known_keys(size_t *n)
+static const char *const *sysctl_known_keys(size_t *n)
 {
 	*n = sizeof(known_keys) / sizeof(known_keys[0]);
 	return known_keys;

@@ -37,35 +37,46 @@ static const struct {
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
+/* The first character first: a profile or snapshot names a feature on
+ * every line, and most names are no alias. */
+static bool same(const char *a, const char *b)
+{
+	return b && a[0] == b[0] && !strcmp(a, b);
+}
+
 static const char *alias_pattern(const char *token)
 {
 	size_t i;
 
 	for (i = 0; i < N(aliases); i++)
-		if (!strcmp(token, aliases[i].short_name) ||
-		    (aliases[i].long_name &&
-		     !strcmp(token, aliases[i].long_name)))
+		if (same(token, aliases[i].short_name) ||
+		    same(token, aliases[i].long_name))
 			return aliases[i].pattern;
 	return NULL;
 }
 
-bool eth_feature_token_valid(const char *token)
+/* Kernel names are < ETH_GSTRING_LEN; some have '_' (tx-udp_tnl-...). */
+static bool kernel_style(const char *token)
 {
-	size_t i, len = strlen(token);
+	size_t i;
 
-	if (alias_pattern(token))
-		return true;
-	/* Kernel names are < ETH_GSTRING_LEN; some have '_' (tx-udp_tnl-...). */
-	if (len == 0 || len >= ETH_GSTRING_LEN || token[0] == '-')
+	if (token[0] == '-')
 		return false;
-	for (i = 0; i < len; i++) {
+	for (i = 0; token[i]; i++) {
 		char c = token[i];
 
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		if (i + 1 >= ETH_GSTRING_LEN ||
+		    !((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
 		      c == '-' || c == '_'))
 			return false;
 	}
-	return true;
+	return i > 0;
+}
+
+/* An alias is no kernel-style name only if the table ever gets one. */
+bool eth_feature_token_valid(const char *token)
+{
+	return kernel_style(token) || alias_pattern(token);
 }
 
 int eth_feature_expand_names(const char *const *names, unsigned int n,

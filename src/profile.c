@@ -19,6 +19,7 @@
 
 #include "keyspec.h"
 #include "profile.h"
+#include "profile_kv.h"
 #include "words.h"
 #include "xalloc.h"
 
@@ -44,9 +45,11 @@ struct layer {
 	const struct keyspec *spec;	/* a registry section's kind */
 	enum profile_kind kind;
 	bool cont;		/* the line just read continues the last value */
-	char *pname, *pvalue;	/* the key read last, its value still growing */
-	size_t plen, pcap;
+	bool pending;		/* pname was read, its value may still grow */
+	char *pname, *pvalue;	/* the key read last (buffers kept for the next) */
+	size_t pncap, plen, pcap;
 	int pline;
+	struct kv_index sysctl_ix, meta_ix, nic_ix;	/* nic_ix: the last [nic] */
 	char **includes;	/* resolved paths, in order */
 	int *include_lines;
 	size_t nincludes;
@@ -105,24 +108,6 @@ static void unknown(struct layer *l, const char *what, const char *word,
 		diag(l, true, l->line, "unknown %s '%s'", what, word);
 }
 
-/* Set key in a list, replacing an earlier value (the later one wins). */
-static void kv_set(struct pkv **v, size_t *n, const char *key,
-		   const char *value, const char *file, int line)
-{
-	for (size_t i = 0; i < *n; i++) {
-		if (strcmp((*v)[i].key, key))
-			continue;
-		free((*v)[i].value);
-		(*v)[i].value = xstrdup(value);
-		(*v)[i].file = file;
-		(*v)[i].line = line;
-		return;
-	}
-	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
-	(*v)[*n] = (struct pkv){ xstrdup(key), xstrdup(value), file, line };
-	(*n)++;
-}
-
 static int parse_ratio(const char *v, double *out)
 {
 	char *end;
@@ -146,6 +131,7 @@ static void on_keys(struct layer *l, const char *name, const char *value)
 	struct keycheck c;
 	struct pkv **kv = &l->own.sysctl;
 	size_t *n = &l->own.nsysctl;
+	struct kv_index *ix = &l->sysctl_ix;
 
 	if (l->spec->check(name, value, l->kind == PROFILE_SNAPSHOT, &c)) {
 		diag(l, true, l->line, "%s", c.msg);
@@ -156,8 +142,9 @@ static void on_keys(struct layer *l, const char *name, const char *value)
 	if (l->spec->per_device) {
 		kv = &l->own.nic[l->own.nnic - 1].kv;
 		n = &l->own.nic[l->own.nnic - 1].nkv;
+		ix = &l->nic_ix;
 	}
-	kv_set(kv, n, c.key, c.value, l->file, l->line);
+	kv_set(kv, n, ix, c.key, c.value, l->file, l->line);
 }
 
 static void on_profile(struct layer *l, const char *name, const char *value)
@@ -207,7 +194,8 @@ static void on_audit(struct layer *l, const char *name, const char *value)
 
 static void on_meta(struct layer *l, const char *name, const char *value)
 {
-	kv_set(&l->own.meta, &l->own.nmeta, name, value, l->file, l->line);
+	kv_set(&l->own.meta, &l->own.nmeta, &l->meta_ix, name, value, l->file,
+	       l->line);
 }
 
 /* A section in error: its lines are not looked at. */
@@ -240,12 +228,13 @@ static key_fn device_section(struct layer *l, const struct keyspec *spec,
 		     spec->arg_hint);
 		return ignore;
 	}
-	l->own.nic = xrealloc(l->own.nic, (l->own.nnic + 1) * sizeof(*s));
+	l->own.nic = kv_grow(l->own.nic, l->own.nnic, sizeof(*s));
 	s = &l->own.nic[l->own.nnic++];
 	*s = (struct nic_section){ .match = xstrdup(arg), .file = l->file,
 				   .line = l->line };
 	if (spec->check_arg && spec->check_arg(arg, msg, sizeof(msg)))
 		diag(l, true, l->line, "%s", msg);
+	kv_index_reset(&l->nic_ix);
 	l->spec = spec;
 	return on_keys;
 }
@@ -259,7 +248,8 @@ static key_fn section_start(struct layer *l, const char *section)
 	char name[32];
 
 	if (len < sizeof(name)) {
-		snprintf(name, sizeof(name), "%.*s", (int)len, section);
+		memcpy(name, section, len);
+		name[len] = '\0';
 		spec = keyspec_by_section(name);
 	}
 	while (arg && *arg == ' ')
@@ -301,14 +291,12 @@ static void flush(struct layer *l)
 {
 	int line = l->line;
 
-	if (!l->pname)
+	if (!l->pending)
 		return;
+	l->pending = false;
 	l->line = l->pline;
 	dispatch(l, l->pname, l->pvalue);
 	l->line = line;
-	free(l->pname);
-	free(l->pvalue);
-	l->pname = l->pvalue = NULL;
 }
 
 static void append(struct layer *l, const char *v, size_t len)
@@ -337,7 +325,7 @@ static int on_line(void *user, const char *section, const char *name,
 	(void)section;
 	if (!name)
 		return 1;
-	if (l->cont && l->pname && !strcmp(l->pname, name)) {
+	if (l->cont && l->pending && !strcmp(l->pname, name)) {
 		/* libinih 55 keeps a " ; comment" on continuation lines */
 		for (const char *c = value; (c = strchr(c, ';')); c++)
 			if (c > value && (c[-1] == ' ' || c[-1] == '\t')) {
@@ -350,11 +338,30 @@ static int on_line(void *user, const char *section, const char *name,
 		return 1;
 	}
 	flush(l);
-	l->pname = xstrdup(name);
-	l->plen = l->pcap = 0;
+	if (strlen(name) + 1 > l->pncap) {
+		l->pncap = strlen(name) + 1;
+		l->pname = xrealloc(l->pname, l->pncap);
+	}
+	strcpy(l->pname, name);
+	l->plen = 0;
 	append(l, value, len);
 	l->pline = l->line;
+	l->pending = true;
 	return 1;
+}
+
+/*
+ * The ']' that ends a header line starting at hdr ('['), or NULL. The last
+ * ']' before a comment ends it: names may hold ']'.
+ */
+static const char *header_end(const char *hdr)
+{
+	const char *close = strstr(hdr, " ;");
+
+	close = close ? close : hdr + strlen(hdr);
+	while (close > hdr && *close != ']')
+		close--;
+	return *close == ']' ? close : NULL;
 }
 
 /* inih reads line by line through us, which is how we know line numbers. */
@@ -362,9 +369,8 @@ static char *reader(char *str, int num, void *stream)
 {
 	struct layer *l = stream;
 	const char *start = l->text + l->pos;
-	size_t len = strcspn(start, "\n");
-	const char *hdr, *close;
-	bool is_hdr;
+	size_t len = (size_t)(strchrnul(start, '\n') - start);
+	const char *hdr = str, *close = NULL;
 
 	if (!*start)
 		return NULL;
@@ -377,27 +383,25 @@ static char *reader(char *str, int num, void *stream)
 	memcpy(str, start, len);
 	str[len] = '\n';
 	str[len + 1] = '\0';
-	/* Headers are ours: inih says nothing about a section with no keys.
-	 * The last ']' before a comment ends it: names may hold ']'. */
-	hdr = str + strspn(str, " \t");
-	close = strstr(hdr, " ;");
-	close = close ? close : hdr + strlen(hdr);
-	while (close > hdr && *close != ']')
-		close--;
-	is_hdr = *hdr == '[' && *close == ']';
+	/* Headers are ours: inih says nothing about a section with no keys. */
+	while (*hdr == ' ' || *hdr == '\t')
+		hdr++;
+	if (*hdr == '[')
+		close = header_end(hdr);
 	/* as inih decides: indented, and neither blank nor a comment; the key
 	 * before is complete otherwise (and before any section change) */
-	l->cont = !is_hdr && hdr > str && !strchr(";#\n", *hdr);
+	l->cont = !close && hdr > str && !strchr(";#\n", *hdr);
 	if (!l->cont)
 		flush(l);
-	if (is_hdr) {
+	if (close) {
 		char name[256];
 		size_t lead = strspn(hdr + 1, " "), n = close - hdr - 1;
 
 		while (n > lead && hdr[n] == ' ')
 			n--;
-		snprintf(name, sizeof(name), "%.*s", (int)(n - lead),
-			 hdr + 1 + lead);
+		n = n - lead < sizeof(name) ? n - lead : sizeof(name) - 1;
+		memcpy(name, hdr + 1 + lead, n);
+		name[n] = '\0';
 		l->on_key = section_start(l, name);
 	}
 	return str;
@@ -407,10 +411,13 @@ static void own_free(struct profile *p);
 
 static void merge(struct profile *dst, struct profile *src)
 {
+	struct kv_index ix = { 0 };
+
 	for (size_t i = 0; i < src->nsysctl; i++)
-		kv_set(&dst->sysctl, &dst->nsysctl, src->sysctl[i].key,
+		kv_set(&dst->sysctl, &dst->nsysctl, &ix, src->sysctl[i].key,
 		       src->sysctl[i].value, src->sysctl[i].file,
 		       src->sysctl[i].line);
+	kv_index_reset(&ix);
 	if (src->nnic) {	/* src->nic is NULL otherwise: no memcpy from it */
 		dst->nic = xrealloc(dst->nic, (dst->nnic + src->nnic) *
 				    sizeof(*dst->nic));
@@ -420,8 +427,9 @@ static void merge(struct profile *dst, struct profile *src)
 		src->nnic = 0;
 	}
 	for (size_t i = 0; i < src->nmeta; i++)
-		kv_set(&dst->meta, &dst->nmeta, src->meta[i].key,
+		kv_set(&dst->meta, &dst->nmeta, &ix, src->meta[i].key,
 		       src->meta[i].value, src->meta[i].file, src->meta[i].line);
+	kv_index_reset(&ix);
 	if (src->description) {
 		free(dst->description);
 		dst->description = xstrdup(src->description);
@@ -495,6 +503,11 @@ static void parse_layer(struct profile *out, struct profile *acc,
 	own_free(&l.own);
 	free(l.includes);
 	free(l.include_lines);
+	free(l.pname);
+	free(l.pvalue);
+	kv_index_reset(&l.sysctl_ix);
+	kv_index_reset(&l.meta_ix);
+	kv_index_reset(&l.nic_ix);
 }
 
 int profile_parse(struct profile *p, const char *path, const char *text,
@@ -625,15 +638,6 @@ const char *profile_meta(const struct profile *p, const char *key)
 		if (!strcmp(p->meta[i].key, key))
 			return p->meta[i].value;
 	return NULL;
-}
-
-static void kv_free(struct pkv *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(v[i].key);
-		free(v[i].value);
-	}
-	free(v);
 }
 
 static void own_free(struct profile *p)

@@ -10,7 +10,7 @@
 /* One "key = value" line, remembered with where it came from. */
 struct pkv {
 	char *key;		/* canonical: dotted sysctl name, or nic key */
-	char *value;		/* normalised value */
+	char *value;		/* normalised value; in key's allocation */
 	const char *file;	/* owned by profile->files */
 	int line;
 };

@@ -32,8 +32,8 @@ int nic_area_of(const char *key, const char **name)
 	const char *dot = strchr(key, '.');
 
 	for (size_t i = 0; dot && i < NPREFIX; i++) {
-		if (strlen(prefixes[i].prefix) == (size_t)(dot - key) &&
-		    !strncmp(key, prefixes[i].prefix, dot - key)) {
+		if (!strncmp(key, prefixes[i].prefix, dot - key) &&
+		    !prefixes[i].prefix[dot - key]) {
 			*name = dot + 1;
 			return prefixes[i].area;
 		}

@@ -144,7 +144,8 @@ static void on_keys(struct layer *l, const char *name, const char *value)
 		n = &l->own.nic[l->own.nnic - 1].nkv;
 		ix = &l->nic_ix;
 	}
-	kv_set(kv, n, ix, c.key, c.value, l->file, l->line);
+	kv_put(kv, n, ix, kv_make(&l->out->pool, c.key, c.value, l->file,
+				  l->line));
 }
 
 static void on_profile(struct layer *l, const char *name, const char *value)
@@ -194,8 +195,8 @@ static void on_audit(struct layer *l, const char *name, const char *value)
 
 static void on_meta(struct layer *l, const char *name, const char *value)
 {
-	kv_set(&l->own.meta, &l->own.nmeta, &l->meta_ix, name, value, l->file,
-	       l->line);
+	kv_put(&l->own.meta, &l->own.nmeta, &l->meta_ix,
+	       kv_make(&l->out->pool, name, value, l->file, l->line));
 }
 
 /* A section in error: its lines are not looked at. */
@@ -320,7 +321,7 @@ static int on_line(void *user, const char *section, const char *name,
 		   const char *value)
 {
 	struct layer *l = user;
-	size_t len = strlen(value);
+	size_t len = strlen(value), nlen;
 
 	(void)section;
 	if (!name)
@@ -338,11 +339,12 @@ static int on_line(void *user, const char *section, const char *name,
 		return 1;
 	}
 	flush(l);
-	if (strlen(name) + 1 > l->pncap) {
-		l->pncap = strlen(name) + 1;
-		l->pname = xrealloc(l->pname, l->pncap);
+	nlen = strlen(name) + 1;
+	if (nlen > l->pncap) {
+		l->pncap = nlen;
+		l->pname = xrealloc(l->pname, nlen);
 	}
-	strcpy(l->pname, name);
+	memcpy(l->pname, name, nlen);
 	l->plen = 0;
 	append(l, value, len);
 	l->pline = l->line;
@@ -413,10 +415,9 @@ static void merge(struct profile *dst, struct profile *src)
 {
 	struct kv_index ix = { 0 };
 
+	/* the strings are the profile's (its pool): entries move as they are */
 	for (size_t i = 0; i < src->nsysctl; i++)
-		kv_set(&dst->sysctl, &dst->nsysctl, &ix, src->sysctl[i].key,
-		       src->sysctl[i].value, src->sysctl[i].file,
-		       src->sysctl[i].line);
+		kv_put(&dst->sysctl, &dst->nsysctl, &ix, src->sysctl[i]);
 	kv_index_reset(&ix);
 	if (src->nnic) {	/* src->nic is NULL otherwise: no memcpy from it */
 		dst->nic = xrealloc(dst->nic, (dst->nnic + src->nnic) *
@@ -427,8 +428,7 @@ static void merge(struct profile *dst, struct profile *src)
 		src->nnic = 0;
 	}
 	for (size_t i = 0; i < src->nmeta; i++)
-		kv_set(&dst->meta, &dst->nmeta, &ix, src->meta[i].key,
-		       src->meta[i].value, src->meta[i].file, src->meta[i].line);
+		kv_put(&dst->meta, &dst->nmeta, &ix, src->meta[i]);
 	kv_index_reset(&ix);
 	if (src->description) {
 		free(dst->description);
@@ -640,21 +640,23 @@ const char *profile_meta(const struct profile *p, const char *key)
 	return NULL;
 }
 
+/* A layer's own values: their strings are in the profile's pool. */
 static void own_free(struct profile *p)
 {
-	kv_free(p->sysctl, p->nsysctl);
+	free(p->sysctl);
 	for (size_t i = 0; i < p->nnic; i++) {
 		free(p->nic[i].match);
-		kv_free(p->nic[i].kv, p->nic[i].nkv);
+		free(p->nic[i].kv);
 	}
 	free(p->nic);
-	kv_free(p->meta, p->nmeta);
+	free(p->meta);
 	free(p->description);
 }
 
 void profile_free(struct profile *p)
 {
 	own_free(p);
+	kv_pool_free(p->pool);
 	for (size_t i = 0; i < p->nwarnings; i++)
 		free(p->warnings[i]);
 	for (size_t i = 0; i < p->nerrors; i++)

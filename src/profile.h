@@ -9,8 +9,9 @@
 
 /* One "key = value" line, remembered with where it came from. */
 struct pkv {
+	/* both in the profile's pool, freed with it */
 	char *key;		/* canonical: dotted sysctl name, or nic key */
-	char *value;		/* normalised value; in key's allocation */
+	char *value;		/* normalised value */
 	const char *file;	/* owned by profile->files */
 	int line;
 };
@@ -50,6 +51,7 @@ struct profile {
 	size_t nerrors;
 	char **files;		/* every file read, for the pointers above */
 	size_t nfiles;
+	struct kv_pool *pool;	/* the strings of the key lists */
 	/* apply --interface: plan only these interfaces' NIC settings and no
 	 * sysctls (set by the caller after parsing; not owned) */
 	char *const *only_ifs;

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* A profile's key lists: where a key already is, and one block per entry. */
+/*
+ * A profile's key lists: where a key already is, and memory for thousands
+ * of short strings (a snapshot has a line per feature per interface).
+ */
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +12,49 @@
 /* Up to this many keys a scan is cheaper than hashing (a NIC section of a
  * snapshot holds about six). */
 #define SCAN_MAX 8
+#define POOL_CHUNK 16384
+
+struct kv_pool {
+	struct kv_pool *next;
+	size_t used, size;
+	char mem[];
+};
+
+static char *pool_alloc(struct kv_pool **pool, size_t n)
+{
+	struct kv_pool *p = *pool;
+
+	if (!p || p->size - p->used < n) {
+		size_t size = n > POOL_CHUNK ? n : POOL_CHUNK;
+
+		p = xrealloc(NULL, sizeof(*p) + size);
+		*p = (struct kv_pool){ .next = *pool, .size = size };
+		*pool = p;
+	}
+	p->used += n;
+	return p->mem + p->used - n;
+}
+
+struct pkv kv_make(struct kv_pool **pool, const char *key, const char *value,
+		   const char *file, int line)
+{
+	size_t klen = strlen(key) + 1, vlen = strlen(value) + 1;
+	char *b = pool_alloc(pool, klen + vlen);
+
+	memcpy(b, key, klen);
+	memcpy(b + klen, value, vlen);
+	return (struct pkv){ b, b + klen, file, line };
+}
+
+void kv_pool_free(struct kv_pool *pool)
+{
+	while (pool) {
+		struct kv_pool *next = pool->next;
+
+		free(pool);
+		pool = next;
+	}
+}
 
 static uint32_t hash(const char *s)
 {
@@ -61,39 +107,15 @@ static size_t find(struct kv_index *ix, const struct pkv *v, size_t n,
 	return n;
 }
 
-/* Key and value share one allocation: the key's. */
-static struct pkv entry(const char *key, const char *value, const char *file,
-			int line)
+void kv_put(struct pkv **v, size_t *n, struct kv_index *ix, struct pkv e)
 {
-	size_t klen = strlen(key) + 1, vlen = strlen(value) + 1;
-	char *b = xrealloc(NULL, klen + vlen);
+	size_t i = find(ix, *v, *n, e.key);
 
-	memcpy(b, key, klen);
-	memcpy(b + klen, value, vlen);
-	return (struct pkv){ b, b + klen, file, line };
-}
-
-void *kv_grow(void *v, size_t n, size_t size)
-{
-	if (n == 0 || (n >= 8 && !(n & (n - 1))))
-		v = xrealloc(v, (n ? 2 * n : 8) * size);
-	return v;
-}
-
-void kv_set(struct pkv **v, size_t *n, struct kv_index *ix, const char *key,
-	    const char *value, const char *file, int line)
-{
-	size_t i = find(ix, *v, *n, key);
-
-	if (i < *n) {
-		char *old = (*v)[i].key;
-
-		(*v)[i] = entry(old, value, file, line);
-		free(old);
-		return;
+	if (i == *n) {
+		*v = kv_grow(*v, *n, sizeof(**v));
+		(*n)++;
 	}
-	*v = kv_grow(*v, *n, sizeof(**v));
-	(*v)[(*n)++] = entry(key, value, file, line);
+	(*v)[i] = e;
 }
 
 void kv_index_reset(struct kv_index *ix)
@@ -102,9 +124,9 @@ void kv_index_reset(struct kv_index *ix)
 	*ix = (struct kv_index){ 0 };
 }
 
-void kv_free(struct pkv *v, size_t n)
+void *kv_grow(void *v, size_t n, size_t size)
 {
-	for (size_t i = 0; i < n; i++)
-		free(v[i].key);
-	free(v);
+	if (n == 0 || (n >= 8 && !(n & (n - 1))))
+		v = xrealloc(v, (n ? 2 * n : 8) * size);
+	return v;
 }

@@ -19,16 +19,21 @@ struct kv_index {
 	size_t n;		/* entries of the list indexed so far */
 };
 
-/*
- * Room for entry n of an array of `size` entries that grows only through
- * here: its capacity follows from n (8, then doubling), nothing stores it.
- */
-void *kv_grow(void *v, size_t n, size_t size);
-/* Set key in the list (v, n), which ix indexes; it grows with kv_grow. */
-void kv_set(struct pkv **v, size_t *n, struct kv_index *ix, const char *key,
-	    const char *value, const char *file, int line);
+/* Where the keys and values of one profile live, freed together. */
+struct kv_pool;
+
+/* An entry with copies of key and value in the pool. */
+struct pkv kv_make(struct kv_pool **pool, const char *key, const char *value,
+		   const char *file, int line);
+/* Put e in the list (v, n) that ix indexes, in place of the same key. */
+void kv_put(struct pkv **v, size_t *n, struct kv_index *ix, struct pkv e);
 /* Forget the list: ix can index another one. */
 void kv_index_reset(struct kv_index *ix);
-void kv_free(struct pkv *v, size_t n);
+/*
+ * Room for entry n of an array of `size` entries that grows only through
+ * here (kv_put uses it): its capacity follows from n, nothing stores it.
+ */
+void *kv_grow(void *v, size_t n, size_t size);
+void kv_pool_free(struct kv_pool *pool);
 
 #endif

@@ -373,6 +373,86 @@ static void token_validity(void **state)
 	assert_false(eth_feature_token_valid("a-feature-name-longer-than-32-chars"));
 }
 
+/* ethtool's off_flag_def, both names of each: all resolve as aliases. */
+static void every_alias_expands_like_its_pattern(void **state)
+{
+	static const struct {
+		const char *name, *pattern;
+	} aliases[] = {
+		{ "rx", "rx-checksum" },
+		{ "rx-checksumming", "rx-checksum" },
+		{ "tx", "tx-checksum-*" },
+		{ "tx-checksumming", "tx-checksum-*" },
+		{ "sg", "tx-scatter-gather*" },
+		{ "scatter-gather", "tx-scatter-gather*" },
+		{ "tso", "tx-tcp*-segmentation" },
+		{ "tcp-segmentation-offload", "tx-tcp*-segmentation" },
+		{ "lso", "tx-tcp*-segmentation" },
+		{ "ufo", "tx-udp-fragmentation" },
+		{ "udp-fragmentation-offload", "tx-udp-fragmentation" },
+		{ "gso", "tx-generic-segmentation" },
+		{ "generic-segmentation-offload", "tx-generic-segmentation" },
+		{ "gro", "rx-gro" },
+		{ "generic-receive-offload", "rx-gro" },
+		{ "lro", "rx-lro" },
+		{ "large-receive-offload", "rx-lro" },
+		{ "rxvlan", "rx-vlan-hw-parse" },
+		{ "rx-vlan-offload", "rx-vlan-hw-parse" },
+		{ "txvlan", "tx-vlan-hw-insert" },
+		{ "tx-vlan-offload", "tx-vlan-hw-insert" },
+		{ "ntuple", "rx-ntuple-filter" },
+		{ "ntuple-filters", "rx-ntuple-filter" },
+		{ "rxhash", "rx-hashing" },
+		{ "receive-hashing", "rx-hashing" },
+	};
+
+	(void)state;
+	for (size_t a = 0; a < sizeof(aliases) / sizeof(*aliases); a++) {
+		int n = 0;
+
+		for (unsigned int i = 0; i < nnames; i++)
+			n += names[i][0] && !fnmatch(aliases[a].pattern, names[i], 0);
+		assert_true(eth_feature_token_valid(aliases[a].name));
+		expect_expansion(aliases[a].name, aliases[a].pattern, n);
+	}
+}
+
+/* Each string of the kernel's feature set is a token naming that bit. */
+static void every_kernel_feature_names_itself(void **state)
+{
+	(void)state;
+	for (unsigned int i = 0; i < nnames; i++) {
+		struct eth_bits b;
+
+		if (!names[i][0])
+			continue;
+		assert_true(eth_feature_token_valid(names[i]));
+		assert_int_equal(eth_feature_expand_names(names, nnames,
+							  names[i], &b), 1);
+		assert_true(eth_bit(&b, i));
+	}
+}
+
+/* One letter from an alias is a kernel-style name, not that alias. */
+static void near_alias_is_not_an_alias(void **state)
+{
+	static const char *const near[] = {
+		"tsox", "ts", "rx-checksummin", "generic-receive-offloa", "t",
+		"rxhashing",
+	};
+	struct eth_bits b;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(near) / sizeof(*near); i++) {
+		assert_true(eth_feature_token_valid(near[i]));
+		assert_int_equal(eth_feature_expand_names(names, nnames, near[i],
+							  &b), 0);
+	}
+	/* ETH_GSTRING_LEN holds 31 characters and the NUL */
+	assert_true(eth_feature_token_valid("abcdefghij-abcdefghij-abcdefghi"));
+	assert_false(eth_feature_token_valid("abcdefghij-abcdefghij-abcdefghij"));
+}
+
 static void invalid_token_is_einval(void **state)
 {
 	struct eth_bits b;
@@ -541,6 +621,9 @@ int main(void)
 		cmocka_unit_test(kernel_feature_string_passes_through),
 		cmocka_unit_test(unknown_or_retired_token_matches_nothing),
 		cmocka_unit_test(token_validity),
+		cmocka_unit_test(every_alias_expands_like_its_pattern),
+		cmocka_unit_test(every_kernel_feature_names_itself),
+		cmocka_unit_test(near_alias_is_not_an_alias),
 		cmocka_unit_test(invalid_token_is_einval),
 		cmocka_unit_test(coalesce_absent_attribute_means_unsupported),
 		cmocka_unit_test(whole_op_eopnotsupp_is_reported_distinctly),

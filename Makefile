@@ -47,7 +47,7 @@ TEST_OBJ = build/nl_replay.o
 CMD_OBJ = $(CMDS:%=build/%.o)
 UNIT_TESTS = profile profile_kv sysctl sysctld persist snapshot plan audit checks ethtool sockdiag nagios hostile prom_merge trace replay triage
 UNIT = $(UNIT_TESTS:%=build/tests/test_%)
-TOOLS = build/loadgen build/sdfloor build/churn build/nicfloor build/nlrecord
+TOOLS = build/loadgen build/sdfloor build/churn build/nicfloor build/nlrecord build/parsebench
 
 # libFuzzer harnesses (fuzz/): the core built again by clang with the fuzzer's
 # coverage and ASan+UBSan; any sanitizer report is a crash.
@@ -106,6 +106,10 @@ build/sdfloor: bench/sdfloor.c | build
 
 # records netlink exchanges for the replay tests (tests/unit/data/nl/)
 build/nlrecord: tests/tools/nlrecord.c $(CORE_OBJ) $(TEST_OBJ) | build
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# the profile parser reading back one NIC apply's snapshot (make bench)
+build/parsebench: bench/parsebench.c $(CORE_OBJ) | build
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 build/nicfloor: bench/nicfloor.c | build

@@ -11,4 +11,7 @@ for b in bench/nic-bench.sh bench/audit-bench.sh bench/netns-bench.sh bench/trac
 	echo "== $b"
 	bash "$b" || rc=1
 done
+# pure: no namespace, no root
+echo "== build/parsebench"
+build/parsebench || rc=1
 exit $rc

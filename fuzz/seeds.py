@@ -95,6 +95,16 @@ put('profile/include-bomb', '[profile]\n' + 'include = d/p\n' * 4 +
 ports = ','.join(str(p) for p in range(20000, 20200, 3))
 put('profile/long-continued', '[sysctl]\nnet.ipv4.ip_local_reserved_ports = ' +
     ports[:100] + '\n\t' + ports[100:] + '\n[nic eth*]\noffload.tso = off\n')
+# Sections longer than the parser's scan (8 keys): its key index, with
+# keys set twice, an include repeating them and a section per device.
+feats = ['rx-gro', 'tx-tcp-segmentation', 'tx-tcp6-segmentation', 'rx-lro',
+         'tx-tcp-ecn-segmentation', 'rx-hashing', 'rx-vlan-hw-parse',
+         'tx-generic-segmentation', 'rx-ntuple-filter', 'tso', 'gro', 'sg']
+put('profile/long-sections', '[profile]\ninclude = again.ini\n[sysctl]\n' +
+    ''.join(f'net.core.k{i % 10} = {i}\n' for i in range(14)) +
+    ''.join(f'[nic eth{d}]\n' + ''.join(f'offload.{f} = {"on" if (i + d) % 2 else "off"}\n'
+                                      for i, f in enumerate(feats + feats[:3]))
+            for d in range(2)))
 
 # ---- snapshots -----------------------------------------------------------
 snap = ('; porttune snapshot 1: values found before they were changed.\n'
@@ -112,3 +122,6 @@ put('snapshot/long-reserved-ports',
                  'net.ipv4.ip_local_reserved_ports = ' + long_ports[:110] +
                  '\n\t' + long_ports[110:220] + '\n\t' + long_ports[220:]))
 put('snapshot/roundtrip-value', long_ports)
+put('snapshot/many-interfaces', snap[:snap.index('[sysctl]')] +
+    ''.join(f'[nic name=bv{d}]\n' + ''.join(f'offload.{f} = on\n' for f in feats[:9])
+            for d in range(4)))

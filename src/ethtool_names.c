@@ -37,8 +37,8 @@ static const struct {
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-/* The first character first: a profile or snapshot names a feature on
- * every line, and most names are no alias. */
+/* First characters first: most names looked up (a snapshot's, a plan's)
+ * are kernel names, no alias. */
 static bool same(const char *a, const char *b)
 {
 	return b && a[0] == b[0] && !strcmp(a, b);
@@ -73,7 +73,8 @@ static bool kernel_style(const char *token)
 	return i > 0;
 }
 
-/* An alias is no kernel-style name only if the table ever gets one. */
+/* Every alias is kernel-style too (the unit tests check each): the table
+ * is asked only about the rest. */
 bool eth_feature_token_valid(const char *token)
 {
 	return kernel_style(token) || alias_pattern(token);

@@ -18,6 +18,7 @@
 #include <limits.h>
 #include <unistd.h>
 
+#include "bgsync.h"
 #include "profile.h"
 #include "strbuf.h"
 #include "snapshot.h"
@@ -63,17 +64,20 @@ static int value_lines(struct buf *b, const char *key, const char *v,
 {
 	size_t n;
 
-	bprintf(b, "%s = ", key);
+	bputs(b, key);
+	bputs(b, " = ");
 	while (strlen(v) > SNAP_LINE_WIDTH) {
 		n = break_at(v, SNAP_LINE_WIDTH);
 		if (!n)
 			return err_set(err, -EINVAL, "%s: value '%.40s...' is too "
 				       "long for a snapshot line and has no place "
 				       "to break it", key, v);
-		bprintf(b, "%.*s\n\t", (int)n, v);
+		bput(b, v, n);
+		bputs(b, "\n\t");
 		v += n;
 	}
-	bprintf(b, "%s\n", v);
+	bputs(b, v);
+	bputs(b, "\n");
 	return 0;
 }
 
@@ -136,8 +140,11 @@ static int render_body(struct buf *b, const struct plan *plan,
 			} else if (spec->per_device &&
 				   (!dev || strcmp(dev, c->dev))) {
 				/* the exact device, whatever its name holds */
-				bprintf(b, "\n[%s name=%s]\n", spec->section,
-					c->dev);
+				bputs(b, "\n[");
+				bputs(b, spec->section);
+				bputs(b, " name=");
+				bputs(b, c->dev);
+				bputs(b, "]\n");
 				dev = c->dev;
 			}
 			rc = value_lines(b, c->key, change_restore_value(c) ?
@@ -241,27 +248,41 @@ static int write_all(int fd, const char *s, size_t n)
 	return 0;
 }
 
-/* NAME under snapshots/ replaced atomically: temporary file, fsync, rename.
- * The caller syncs the directory. */
-static int write_atomic(const struct state *st, const char *name,
-			const char *text, struct err *err)
+/* TEXT in a new temporary file under snapshots/ (named in tmp), not yet
+ * synced: *fd stays open for the fsync. */
+static int tmp_write(const struct state *st, const char *text, char *tmp,
+		     size_t tmplen, int *fd, struct err *err)
 {
-	char tmp[64];
-	int fd = -1, rc;
+	int rc;
 
-	for (unsigned i = 0; fd < 0 && i < 100; i++) {
-		snprintf(tmp, sizeof(tmp), ".tmp-%ld-%u", (long)getpid(), i);
-		fd = openat(st->sfd, tmp, O_WRONLY | O_CREAT | O_EXCL |
-			    O_NOFOLLOW | O_CLOEXEC, 0600);
-		if (fd < 0 && errno != EEXIST)
+	*fd = -1;
+	for (unsigned i = 0; *fd < 0 && i < 100; i++) {
+		snprintf(tmp, tmplen, ".tmp-%ld-%u", (long)getpid(), i);
+		*fd = openat(st->sfd, tmp, O_WRONLY | O_CREAT | O_EXCL |
+			     O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (*fd < 0 && errno != EEXIST)
 			break;
 	}
-	if (fd < 0)
+	if (*fd < 0)
 		return err_set(err, -errno, "%s/snapshots: %s", st->path,
 			       strerror(errno));
-	rc = write_all(fd, text, strlen(text));
-	if (!rc && fsync(fd))
-		rc = -errno;
+	rc = write_all(*fd, text, strlen(text));
+	if (rc) {
+		close(*fd);
+		*fd = -1;
+		unlinkat(st->sfd, tmp, 0);
+		return err_set(err, rc, "%s/snapshots: writing snapshot: %s",
+			       st->path, strerror(-rc));
+	}
+	return 0;
+}
+
+/* The synced temporary file (sync_rc: its fsync) becomes NAME, or goes. */
+static int tmp_commit(const struct state *st, const char *tmp, int fd,
+		      int sync_rc, const char *name, struct err *err)
+{
+	int rc = sync_rc;
+
 	if (close(fd) && !rc)
 		rc = -errno;
 	if (!rc && renameat(st->sfd, tmp, st->sfd, name))
@@ -272,6 +293,19 @@ static int write_atomic(const struct state *st, const char *name,
 			       st->path, name, strerror(-rc));
 	}
 	return 0;
+}
+
+/* NAME under snapshots/ replaced atomically: temporary file, fsync, rename.
+ * The caller syncs the directory. */
+static int write_atomic(const struct state *st, const char *name,
+			const char *text, struct err *err)
+{
+	char tmp[64];
+	int fd, rc = tmp_write(st, text, tmp, sizeof(tmp), &fd, err);
+
+	if (rc)
+		return rc;
+	return tmp_commit(st, tmp, fd, fsync(fd) ? -errno : 0, name, err);
 }
 
 /* A command a snapshot can record (what an apply or rollback saved). */
@@ -581,8 +615,9 @@ int snapshot_write(const struct state *st, const struct plan *plan,
 		   struct err *err)
 {
 	struct snap_ids ids;
-	char name[32], *text = NULL;
-	int fd, rc;
+	struct bgsync sync;
+	char name[32], tmp[64], *text = NULL;
+	int fd, rc, sync_rc;
 
 	m->ns = st->ns;
 	rc = snapshot_ids(st, &ids, err);
@@ -596,15 +631,26 @@ int snapshot_write(const struct state *st, const struct plan *plan,
 		return rc;
 	}
 	m->id = ids.ngen ? ids.gen[ids.ngen - 1] + 1 : 1;
-	rc = snapshot_render(plan, m, &text, err);
-	if (!rc)
-		rc = verify(plan, text, err);
-	if (!rc)
-		rc = update_baseline(st, plan, m, err);
 	snprintf(name, sizeof(name), "%06u.ini", m->id);
 	snprintf(path, pathlen, "%s/snapshots/%s", st->path, name);
+	rc = snapshot_render(plan, m, &text, err);
 	if (!rc)
-		rc = write_atomic(st, name, text, err);
+		rc = tmp_write(st, text, tmp, sizeof(tmp), &fd, err);
+	if (rc)
+		goto out;
+	/* the disk writes it while the text is checked and the baseline
+	 * brought up to date; it is renamed into place only once synced */
+	bgsync_start(&sync, fd);
+	rc = verify(plan, text, err);
+	if (!rc)
+		rc = update_baseline(st, plan, m, err);
+	sync_rc = bgsync_wait(&sync);
+	if (rc) {
+		close(fd);
+		unlinkat(st->sfd, tmp, 0);
+		goto out;
+	}
+	rc = tmp_commit(st, tmp, fd, sync_rc, name, err);
 	if (rc)
 		goto out;
 	/* in progress until snapshot_done(): a kill leaves the mark */
@@ -626,7 +672,7 @@ out:
 	return rc;
 }
 
-int snapshot_done(const struct state *st, unsigned id, struct err *err)
+static int unmark(const struct state *st, unsigned id, struct err *err)
 {
 	char name[32];
 
@@ -634,7 +680,24 @@ int snapshot_done(const struct state *st, unsigned id, struct err *err)
 	if (unlinkat(st->sfd, name, 0) && errno != ENOENT)
 		return err_set(err, -errno, "%s/snapshots/%s: %s", st->path,
 			       name, strerror(errno));
-	return sync_dir(st, err);
+	return 0;
+}
+
+int snapshot_done(const struct state *st, unsigned id, struct err *err)
+{
+	int rc = unmark(st, id, err);
+
+	return rc ? rc : sync_dir(st, err);
+}
+
+int snapshot_done_async(const struct state *st, unsigned id,
+			struct bgsync *sync, struct err *err)
+{
+	int rc = unmark(st, id, err);
+
+	if (!rc)
+		bgsync_start(sync, st->sfd);
+	return rc;
 }
 
 void snapshot_clean(const struct state *st)

@@ -233,81 +233,6 @@ void snapshot_meta_now(struct snap_meta *m, const char *command,
 }
 
 
-static int write_all(int fd, const char *s, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, s, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -errno;
-		s += w;
-		n -= w;
-	}
-	return 0;
-}
-
-/* TEXT in a new temporary file under snapshots/ (named in tmp), not yet
- * synced: *fd stays open for the fsync. */
-static int tmp_write(const struct state *st, const char *text, char *tmp,
-		     size_t tmplen, int *fd, struct err *err)
-{
-	int rc;
-
-	*fd = -1;
-	for (unsigned i = 0; *fd < 0 && i < 100; i++) {
-		snprintf(tmp, tmplen, ".tmp-%ld-%u", (long)getpid(), i);
-		*fd = openat(st->sfd, tmp, O_WRONLY | O_CREAT | O_EXCL |
-			     O_NOFOLLOW | O_CLOEXEC, 0600);
-		if (*fd < 0 && errno != EEXIST)
-			break;
-	}
-	if (*fd < 0)
-		return err_set(err, -errno, "%s/snapshots: %s", st->path,
-			       strerror(errno));
-	rc = write_all(*fd, text, strlen(text));
-	if (rc) {
-		close(*fd);
-		*fd = -1;
-		unlinkat(st->sfd, tmp, 0);
-		return err_set(err, rc, "%s/snapshots: writing snapshot: %s",
-			       st->path, strerror(-rc));
-	}
-	return 0;
-}
-
-/* The synced temporary file (sync_rc: its fsync) becomes NAME, or goes. */
-static int tmp_commit(const struct state *st, const char *tmp, int fd,
-		      int sync_rc, const char *name, struct err *err)
-{
-	int rc = sync_rc;
-
-	if (close(fd) && !rc)
-		rc = -errno;
-	if (!rc && renameat(st->sfd, tmp, st->sfd, name))
-		rc = -errno;
-	if (rc) {
-		unlinkat(st->sfd, tmp, 0);
-		return err_set(err, rc, "%s/snapshots/%s: writing snapshot: %s",
-			       st->path, name, strerror(-rc));
-	}
-	return 0;
-}
-
-/* NAME under snapshots/ replaced atomically: temporary file, fsync, rename.
- * The caller syncs the directory. */
-static int write_atomic(const struct state *st, const char *name,
-			const char *text, struct err *err)
-{
-	char tmp[64];
-	int fd, rc = tmp_write(st, text, tmp, sizeof(tmp), &fd, err);
-
-	if (rc)
-		return rc;
-	return tmp_commit(st, tmp, fd, fsync(fd) ? -errno : 0, name, err);
-}
-
 /* A command a snapshot can record (what an apply or rollback saved). */
 static bool known_command(const char *cmd)
 {
@@ -363,15 +288,6 @@ int snapshot_parse(const char *text, unsigned id, struct snap_info *si)
 	META(kernel, "kernel");
 #undef META
 	profile_free(&p);
-	return 0;
-}
-
-static int sync_dir(const struct state *st, struct err *err)
-{
-	/* a rename or unlink is durable only once the directory is synced */
-	if (fsync(st->sfd))
-		return err_set(err, -errno, "%s/snapshots: fsync: %s",
-			       st->path, strerror(errno));
 	return 0;
 }
 
@@ -483,7 +399,7 @@ static int update_baseline(const struct state *st, const struct plan *plan,
 		bprintf(&b, "%s", old);
 		render_body(&b, &f, err);
 	}
-	rc = write_atomic(st, name, old ? b.s : fresh, err);
+	rc = state_write(st, name, old ? b.s : fresh, err);
 out:
 	free(f.v);
 	free(b.s);
@@ -635,7 +551,7 @@ int snapshot_write(const struct state *st, const struct plan *plan,
 	snprintf(path, pathlen, "%s/snapshots/%s", st->path, name);
 	rc = snapshot_render(plan, m, &text, err);
 	if (!rc)
-		rc = tmp_write(st, text, tmp, sizeof(tmp), &fd, err);
+		rc = state_write_tmp(st, text, tmp, sizeof(tmp), &fd, err);
 	if (rc)
 		goto out;
 	/* the disk writes it while the text is checked and the baseline
@@ -650,7 +566,7 @@ int snapshot_write(const struct state *st, const struct plan *plan,
 		unlinkat(st->sfd, tmp, 0);
 		goto out;
 	}
-	rc = tmp_commit(st, tmp, fd, sync_rc, name, err);
+	rc = state_commit_tmp(st, tmp, fd, sync_rc, name, err);
 	if (rc)
 		goto out;
 	/* in progress until snapshot_done(): a kill leaves the mark */
@@ -663,7 +579,7 @@ int snapshot_write(const struct state *st, const struct plan *plan,
 	else
 		close(fd);
 	if (!rc)
-		rc = sync_dir(st, err);
+		rc = state_sync(st, err);
 	if (!rc)
 		prune(st, &ids);
 out:
@@ -687,7 +603,7 @@ int snapshot_done(const struct state *st, unsigned id, struct err *err)
 {
 	int rc = unmark(st, id, err);
 
-	return rc ? rc : sync_dir(st, err);
+	return rc ? rc : state_sync(st, err);
 }
 
 int snapshot_done_async(const struct state *st, unsigned id,

@@ -22,6 +22,7 @@
 #include "profile.h"
 #include "strbuf.h"
 #include "snapshot.h"
+#include "snapshot_keys.h"
 
 /* inih cuts values at " ;" and strips blanks; such a value cannot round-trip. */
 static int check_value(const struct change *c, struct err *err)
@@ -340,13 +341,41 @@ static bool in_baseline(const struct held *h, size_t n, const struct change *c)
 }
 
 /*
+ * The newest generation `prev`, of this namespace and boot, lists every
+ * setting snapshot `text` does, and the baseline was not rewritten after
+ * it: the baseline holds them all already (it is only ever added to, and
+ * that generation was written after its settings were added). Saves
+ * reading the baseline through the profile parser on every apply.
+ */
+static bool baseline_holds(const struct state *st, const char *base,
+			   const char *text, unsigned prev)
+{
+	struct stat b, g;
+	char name[32], *old = NULL;
+	bool ok;
+
+	snprintf(name, sizeof(name), "%06u.ini", prev);
+	if (!prev || fstatat(st->sfd, base, &b, AT_SYMLINK_NOFOLLOW) ||
+	    fstatat(st->sfd, name, &g, AT_SYMLINK_NOFOLLOW) ||
+	    b.st_mtim.tv_sec > g.st_mtim.tv_sec ||
+	    (b.st_mtim.tv_sec == g.st_mtim.tv_sec &&
+	     b.st_mtim.tv_nsec > g.st_mtim.tv_nsec) ||
+	    state_read(st, name, &old, NULL))
+		return false;
+	ok = snapshot_keys_within(text, old);
+	free(old);
+	return ok;
+}
+
+/*
  * The baseline keeps, for each setting, the value before porttune first
  * changed it in this namespace: an append-only record that pruning never
  * touches. One file per namespace: the host's, or one by inode (a stale
  * one from an earlier boot is replaced, its namespace is gone).
  */
 static int update_baseline(const struct state *st, const struct plan *plan,
-			   const struct snap_meta *m, struct err *err)
+			   const struct snap_meta *m, const char *text,
+			   unsigned prev, struct err *err)
 {
 	struct snap_meta bm = *m;
 	struct profile bp = { 0 };
@@ -357,7 +386,10 @@ static int update_baseline(const struct state *st, const struct plan *plan,
 	size_t add = 0, nheld = 0;
 	int rc;
 
+	f.v = NULL;	/* not the caller's: out frees it */
 	snapshot_baseline_name(&st->ns, name, sizeof(name));
+	if (baseline_holds(st, name, text, prev))
+		return 0;
 	rc = state_read(st, name, &old, err);
 	if (rc && rc != -ENOENT)
 		return err_prefix(err, "baseline");
@@ -559,7 +591,8 @@ int snapshot_write(const struct state *st, const struct plan *plan,
 	bgsync_start(&sync, fd);
 	rc = verify(plan, text, err);
 	if (!rc)
-		rc = update_baseline(st, plan, m, err);
+		rc = update_baseline(st, plan, m, text, ids.ngen ?
+				     ids.gen[ids.ngen - 1] : 0, err);
 	sync_rc = bgsync_wait(&sync);
 	if (rc) {
 		close(fd);

@@ -367,6 +367,8 @@ int eth_dump_all(struct eth *eth, struct eth_dev **out, size_t *n,
 	return 0;
 }
 
+_Static_assert(ETH_BATCH_MAX <= NL_BATCH_MAX, "a datagram's worth of SETs");
+
 int eth_features_set_many(struct eth *eth, struct eth_feature_req *v,
 			  size_t n, size_t *sent, struct err *e)
 {

@@ -190,7 +190,8 @@ int eth_features_set(struct eth *eth, int ifindex, const char *ifname,
 		     const struct eth_bits *value,
 		     struct eth_feature_result *res, struct err *e);
 
-/* One FEATURES_SET of several sent together. */
+/* One FEATURES_SET of several sent together, ETH_BATCH_MAX to a datagram. */
+#define ETH_BATCH_MAX	32
 struct eth_feature_req {
 	int ifindex;
 	const char *ifname;
@@ -201,7 +202,7 @@ struct eth_feature_req {
 };
 
 /*
- * The same for n devices, NL_BATCH_MAX to a datagram: the kernel works
+ * The same for n devices, ETH_BATCH_MAX to a datagram: the kernel works
  * through every request of a datagram, whatever became of the one before;
  * no datagram follows one with a refusal in it. *sent (may be NULL) counts
  * the requests sent, which may have taken effect. Returns 0 with the

@@ -558,59 +558,62 @@ static int feature_outcome(struct eth *eth, struct change *v, size_t n,
 }
 
 /*
- * The offload groups v[0..n) (one per device), their requests sent
- * together. The kernel goes through a whole datagram of them, so every one
- * sent is looked at: all that took are touched, all that did not are
- * failed, and the first failure is the one returned. What was not sent
- * stays pending (skipped).
+ * The offload groups v[0..n) (one per device), their requests sent a
+ * datagram at a time. The kernel goes through a whole datagram, so every
+ * request in it is looked at: all that took are touched, all that did not
+ * are failed, and the first failure is the one returned. After a datagram
+ * with a failure nothing more is sent: the rest stays pending (skipped).
  */
 static int set_features(struct eth *eth, struct change *v, size_t n,
 			bool revert, struct err *err)
 {
-	struct eth_feature_req *req = calloc(n + 1, sizeof(*req));
-	size_t *start = calloc(n + 1, sizeof(*start)), nreq = 0, sent;
+	struct eth_feature_req req[ETH_BATCH_MAX];
+	size_t start[ETH_BATCH_MAX + 1], i = 0;
 	int *bit = calloc(n + 1, sizeof(*bit)), rc = 0;
 
-	if (!req || !start || !bit)
+	if (!bit)
 		abort();
-	for (size_t i = 0, len; i < n; i += len) {
-		len = nic_group(&v[i], n - i);
-		if (len > ETH_FEAT_MAX) {
-			rc = err_set(err, -E2BIG, "%s: too many features",
-				     v[i].dev);
-			goto out;
+	while (i < n && !rc) {
+		size_t nreq = 0, sent = 0, len;
+
+		for (; i < n && nreq < ETH_BATCH_MAX; i += len) {
+			len = nic_group(&v[i], n - i);
+			if (len > ETH_FEAT_MAX) {
+				rc = err_set(err, -E2BIG, "%s: too many "
+					     "features", v[i].dev);
+				break;
+			}
+			start[nreq] = i;
+			nreq += feature_request(eth, &v[i], len, revert,
+						&req[nreq], &bit[i]);
 		}
 		start[nreq] = i;
-		nreq += feature_request(eth, &v[i], len, revert, &req[nreq],
-					&bit[i]);
-	}
-	start[nreq] = n;
-	rc = eth_features_set_many(eth, req, nreq, &sent, err);
-	if (rc) {	/* answers lost: what was sent may have taken */
-		for (size_t k = 0; !revert && k < sent; k++)
-			for (size_t i = start[k]; i < start[k + 1]; i++)
-				v[i].touched |= selected(&v[i], revert);
-		goto out;
-	}
-	for (size_t k = 0; k < sent; k++) {
-		struct change *g = &v[start[k]];
-		size_t len = nic_group(g, start[k + 1] - start[k]);
-		struct err e = { 0 };
-		int one = req[k].code;
-
-		if (one) {
-			e = req[k].e;
-			one = refused(g, len, revert, one, &e);
-		} else {
-			one = feature_outcome(eth, g, len, revert, &req[k],
-					      &bit[start[k]], &e);
+		if (!rc)
+			rc = eth_features_set_many(eth, req, nreq, &sent, err);
+		if (rc) {	/* answers lost: what was sent may have taken */
+			for (size_t k = 0; !revert && k < sent; k++)
+				for (size_t j = start[k]; j < start[k + 1]; j++)
+					v[j].touched |= selected(&v[j], revert);
+			break;
 		}
-		if (one && !rc)
-			rc = err_set(err, one, "%s", e.msg);
+		for (size_t k = 0; k < sent; k++) {
+			struct change *g = &v[start[k]];
+			struct err e = { 0 };
+			int one = req[k].code;
+
+			len = nic_group(g, start[k + 1] - start[k]);
+			if (one) {
+				e = req[k].e;
+				one = refused(g, len, revert, one, &e);
+			} else {
+				one = feature_outcome(eth, g, len, revert,
+						      &req[k], &bit[start[k]],
+						      &e);
+			}
+			if (one && !rc)
+				rc = err_set(err, one, "%s", e.msg);
+		}
 	}
-out:
-	free(req);
-	free(start);
 	free(bit);
 	return rc;
 }

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * libFuzzer: the snapshot reader (what `snapshots list` and `rollback latest`
- * decide from), and the writer's round trip: a value it renders must read
- * back as it was, long lists on continuation lines included.
+ * decide from), the key listing that spares apply the baseline, and the
+ * writer's round trip: a value it renders must read back as it was, long
+ * lists on continuation lines included, and the key listing must
+ * understand what the writer wrote.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -11,6 +13,7 @@
 #include "plan.h"
 #include "profile.h"
 #include "snapshot.h"
+#include "snapshot_keys.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -31,6 +34,8 @@ static void roundtrip(const char *value)
 		return;
 	if (snapshot_parse(text, 7, &si) && value[0])
 		abort();	/* the writer made a snapshot the reader refuses */
+	if (!snapshot_keys_within(text, text))
+		abort();	/* ... or one the key listing does not follow */
 	profile_parse_as(&p, PROFILE_SNAPSHOT, "snapshot", text, NULL, NULL,
 			 NULL);
 	/* port lists are stored exactly (other values may be normalised) */
@@ -51,6 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(text, data, size);
 	text[size] = '\0';
 	snapshot_parse(text, 1, &si);
+	snapshot_keys_within(text, text);
 	if (size < 4096 && !strchr(text, '\n'))
 		roundtrip(text);
 	free(text);

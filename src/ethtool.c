@@ -367,29 +367,85 @@ int eth_dump_all(struct eth *eth, struct eth_dev **out, size_t *n,
 	return 0;
 }
 
+_Static_assert(ETH_BATCH_MAX <= NL_BATCH_MAX, "a datagram's worth of SETs");
+
+int eth_features_set_many(struct eth *eth, struct eth_feature_req *v,
+			  size_t n, size_t *sent, struct err *e)
+{
+	struct eth_parse p[NL_BATCH_MAX];
+	struct err errs[NL_BATCH_MAX];
+	void *data[NL_BATCH_MAX];
+	int codes[NL_BATCH_MAX];
+	bool failed = false;
+	size_t done = 0;
+
+	if (sent)
+		*sent = 0;
+	if (!eth_kernel_has(eth, ETH_FEATURES, true))
+		return kernel_lacks(ETH_FEATURES, e);
+	for (size_t k = 0; k < n; k++)
+		for (unsigned int i = eth->nfeat; i < ETH_FEAT_MAX; i++)
+			if (eth_bit(&v[k].mask, i))
+				return err_set(e, -EINVAL, "feature bit %u out "
+					       "of range", i);
+	/* after a datagram with a refusal in it, nothing more is sent */
+	while (done < n && !failed) {
+		struct nlmsghdr *nlh;
+		size_t k = 0;
+		int rc;
+
+		/* a batch is never empty: the first message always fits */
+		while (done + k < n &&
+		       (nlh = nl_batch_genl_msg(eth->nl, eth->fam.id,
+						ETHTOOL_MSG_FEATURES_SET,
+						ETHTOOL_GENL_VERSION, 0))) {
+			struct eth_feature_req *r = &v[done + k];
+
+			put_header(nlh, r->ifindex, r->ifname,
+				   ETHTOOL_FLAG_COMPACT_BITSETS);
+			eth_bitset_put(nlh, ETHTOOL_A_FEATURES_WANTED,
+				       eth->nfeat, &r->value, &r->mask);
+			init_parse(eth, &p[k]);
+			p[k].res = &r->res;
+			memset(&r->res, 0, sizeof(r->res));
+			errs[k].code = 0;
+			errs[k].msg[0] = '\0';
+			data[k] = &p[k];
+			k++;
+		}
+		if (sent)
+			*sent = done + k;
+		/* the reply is the diff; it comes unless ETHTOOL_FLAG_OMIT_REPLY */
+		rc = nl_batch_run(eth->nl, eth_parse_features_set, data, errs,
+				  codes, e);
+		if (rc)
+			return rc;
+		for (size_t i = 0; i < k; i++) {
+			v[done + i].code = codes[i];
+			v[done + i].e = errs[i];
+			failed |= codes[i] != 0;
+		}
+		done += k;
+	}
+	return 0;
+}
+
 int eth_features_set(struct eth *eth, int ifindex, const char *ifname,
 		     const struct eth_bits *mask,
 		     const struct eth_bits *value,
 		     struct eth_feature_result *res, struct err *e)
 {
-	struct eth_feature_result dummy;
-	struct eth_parse p;
-	struct nlmsghdr *nlh;
-	unsigned int i;
+	struct eth_feature_req r = { .ifindex = ifindex, .ifname = ifname,
+				     .mask = *mask, .value = *value };
+	int rc = eth_features_set_many(eth, &r, 1, NULL, e);
 
-	if (!eth_kernel_has(eth, ETH_FEATURES, true))
-		return kernel_lacks(ETH_FEATURES, e);
-	for (i = eth->nfeat; i < ETH_FEAT_MAX; i++)
-		if (eth_bit(mask, i))
-			return err_set(e, -EINVAL, "feature bit %u out of range", i);
-	init_parse(eth, &p);
-	p.res = res ? res : &dummy;
-	memset(p.res, 0, sizeof(*p.res));
-	nlh = eth_msg(eth, ETHTOOL_MSG_FEATURES_SET);
-	put_header(nlh, ifindex, ifname, ETHTOOL_FLAG_COMPACT_BITSETS);
-	eth_bitset_put(nlh, ETHTOOL_A_FEATURES_WANTED, eth->nfeat, value, mask);
-	/* the reply is the diff; it comes unless ETHTOOL_FLAG_OMIT_REPLY */
-	return nl_request_one(eth->nl, nlh, eth_parse_features_set, &p, e);
+	if (!rc && r.code && e)
+		*e = r.e;
+	if (!rc)
+		rc = r.code;
+	if (!rc && res)
+		*res = r.res;
+	return rc;
 }
 
 int eth_params_set(struct eth *eth, int ifindex, const char *ifname,

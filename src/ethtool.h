@@ -8,7 +8,7 @@
 
 #include <net/if.h>
 
-struct err;
+#include "err.h"
 
 /*
  * ethtool generic netlink client (family "ethtool", Linux 5.6+; features,
@@ -189,6 +189,28 @@ int eth_features_set(struct eth *eth, int ifindex, const char *ifname,
 		     const struct eth_bits *mask,
 		     const struct eth_bits *value,
 		     struct eth_feature_result *res, struct err *e);
+
+/* One FEATURES_SET of several sent together, ETH_BATCH_MAX to a datagram. */
+#define ETH_BATCH_MAX	32
+struct eth_feature_req {
+	int ifindex;
+	const char *ifname;
+	struct eth_bits mask, value;
+	struct eth_feature_result res;	/* out */
+	int code;			/* out: 0 or -errno */
+	struct err e;			/* out: what went wrong */
+};
+
+/*
+ * The same for n devices, ETH_BATCH_MAX to a datagram: the kernel works
+ * through every request of a datagram, whatever became of the one before;
+ * no datagram follows one with a refusal in it. *sent (may be NULL) counts
+ * the requests sent, which may have taken effect. Returns 0 with the
+ * outcome of each request sent in it, or -errno (e filled) when a bad
+ * bit, the kernel or the transport stopped them.
+ */
+int eth_features_set_many(struct eth *eth, struct eth_feature_req *v,
+			  size_t n, size_t *sent, struct err *e);
 
 struct eth_change {
 	const struct eth_param *param;

@@ -477,59 +477,144 @@ static int vanished(struct err *err, const char *dev)
 		       "since the plan was made", dev);
 }
 
-static int set_features(struct eth *eth, struct change *v, size_t n,
-			bool revert, struct err *err)
+/* A group's request: the bits of its selected changes (bit[i] per change,
+ * -1 for a name this kernel lacks). False when nothing is selected. */
+static bool feature_request(struct eth *eth, const struct change *v, size_t n,
+			    bool revert, struct eth_feature_req *r, int *bit)
 {
-	struct eth_bits mask = { 0 }, value = { 0 };
-	struct eth_feature_result res;
-	char also[256] = "";
-	int bit[ETH_FEAT_MAX];
-	size_t o = 0;
-	int rc;
+	bool any = false;
 
-	if (n > ETH_FEAT_MAX)
-		return err_set(err, -E2BIG, "%s: too many features", v[0].dev);
+	*r = (struct eth_feature_req){ .ifindex = v[0].ifindex,
+				       .ifname = v[0].dev };
 	for (size_t i = 0; i < n; i++) {
 		int b = eth_feature_index(eth, strchr(v[i].key, '.') + 1);
 
 		bit[i] = b;
 		if (!selected(&v[i], revert) || b < 0)
 			continue;
-		eth_bit_set(&mask, b, true);
-		eth_bit_set(&value, b, !strcmp(target_value(&v[i], revert), "on"));
+		eth_bit_set(&r->mask, b, true);
+		eth_bit_set(&r->value, b, !strcmp(target_value(&v[i], revert),
+						  "on"));
+		any = true;
 	}
-	rc = eth_features_set(eth, v[0].ifindex, v[0].dev, &mask, &value, &res,
-			      err);
-	if (rc == -ENODEV)
-		return vanished(err, v[0].dev);
-	if (rc)
-		return nic_error(err, v, n, ETH_FEATURES, revert);
+	return any;
+}
+
+/* Each selected change of a group the kernel refused failed. */
+static int refused(struct change *v, size_t n, bool revert, int code,
+		   struct err *err)
+{
+	if (code == -ENODEV)
+		vanished(err, v[0].dev);
+	else
+		nic_error(err, v, n, ETH_FEATURES, revert);
+	for (size_t i = 0; i < n && !revert; i++)
+		if (selected(&v[i], revert)) {
+			v[i].status = CS_FAILED;
+			plan_set_note(&v[i], "%s", err->msg);
+		}
+	return err->code;
+}
+
+/* What the kernel made of a group's request it took. */
+static int feature_outcome(struct eth *eth, struct change *v, size_t n,
+			   bool revert, const struct eth_feature_req *r,
+			   const int *bit, struct err *err)
+{
+	const struct eth_feature_result *res = &r->res;
+	char also[256] = "";
+	size_t o = 0;
+	int rc = 0;
+
 	for (size_t i = 0; i < n; i++) {
 		if (!selected(&v[i], revert))
 			continue;
 		if (!revert)
 			v[i].touched = true;
-		if (bit[i] < 0 || !eth_bit(&res.wanted_diff, bit[i]))
+		if (bit[i] < 0 || !eth_bit(&res->wanted_diff, bit[i]))
 			continue;
 		rc = err_set(err, -EIO, "%s: %s: requested %s but the kernel "
 			     "keeps it %s (it depends on another feature)",
 			     v[i].dev, v[i].key, target_value(&v[i], revert),
 			     strcmp(target_value(&v[i], revert), "on") ? "on"
 								       : "off");
-		if (!revert)
+		if (!revert) {
 			v[i].status = CS_FAILED;
+			plan_set_note(&v[i], "%s", err->msg);
+		}
 	}
 	/* dependents the kernel switched without being asked */
 	for (unsigned b = 0; b < ETH_FEAT_MAX && !revert; b++) {
-		if (!eth_bit(&res.active_diff, b) || eth_bit(&mask, b))
+		if (!eth_bit(&res->active_diff, b) || eth_bit(&r->mask, b))
 			continue;
 		o += snprintf(also + o, o < sizeof(also) ? sizeof(also) - o : 0,
 			      "%s%s %s", o ? ", " : "", eth_feature_name(eth, b),
-			      onoff(eth_bit(&res.active, b)));
+			      onoff(eth_bit(&res->active, b)));
 	}
 	for (size_t i = 0; i < n && o; i++)
 		if (v[i].touched && !v[i].note)
 			plan_set_note(&v[i], "also switched: %s", also);
+	return rc;
+}
+
+/*
+ * The offload groups v[0..n) (one per device), their requests sent a
+ * datagram at a time. The kernel goes through a whole datagram, so every
+ * request in it is looked at: all that took are touched, all that did not
+ * are failed, and the first failure is the one returned. After a datagram
+ * with a failure nothing more is sent: the rest stays pending (skipped).
+ */
+static int set_features(struct eth *eth, struct change *v, size_t n,
+			bool revert, struct err *err)
+{
+	struct eth_feature_req req[ETH_BATCH_MAX];
+	size_t start[ETH_BATCH_MAX + 1], i = 0;
+	int *bit = calloc(n + 1, sizeof(*bit)), rc = 0;
+
+	if (!bit)
+		abort();
+	while (i < n && !rc) {
+		size_t nreq = 0, sent = 0, len;
+
+		for (; i < n && nreq < ETH_BATCH_MAX; i += len) {
+			len = nic_group(&v[i], n - i);
+			if (len > ETH_FEAT_MAX) {
+				rc = err_set(err, -E2BIG, "%s: too many "
+					     "features", v[i].dev);
+				break;
+			}
+			start[nreq] = i;
+			nreq += feature_request(eth, &v[i], len, revert,
+						&req[nreq], &bit[i]);
+		}
+		start[nreq] = i;
+		if (!rc)
+			rc = eth_features_set_many(eth, req, nreq, &sent, err);
+		if (rc) {	/* answers lost: what was sent may have taken */
+			for (size_t k = 0; !revert && k < sent; k++)
+				for (size_t j = start[k]; j < start[k + 1]; j++)
+					v[j].touched |= selected(&v[j], revert);
+			break;
+		}
+		for (size_t k = 0; k < sent; k++) {
+			struct change *g = &v[start[k]];
+			struct err e = { 0 };
+			int one = req[k].code;
+
+			len = nic_group(g, start[k + 1] - start[k]);
+			if (one) {
+				e = req[k].e;
+				one = refused(g, len, revert, one, &e);
+			} else {
+				one = feature_outcome(eth, g, len, revert,
+						      &req[k], &bit[start[k]],
+						      &e);
+			}
+			if (one && !rc)
+				rc = err_set(err, one, "%s", e.msg);
+		}
+	}
+	free(bit);
 	return rc;
 }
 
@@ -588,19 +673,37 @@ static int set_params(struct eth *eth, struct change *v, size_t n,
 	return rc;
 }
 
+/* Offload groups in a row travel together; the others one by one. */
 static int nic_set(struct plan *plan, struct change *v, size_t n, bool revert,
 		   struct err *err)
 {
 	struct eth *eth = session(plan, err);
+	size_t i = 0, len, end;
 	const char *name;
-	int area = nic_area_of(v[0].key, &name);
+	int rc = 0;
 
 	if (!eth)
 		return err->code;
 	/* requests carry index and name: only the planned device is touched */
-	if (area == ETH_FEATURES)
-		return set_features(eth, v, n, revert, err);
-	return set_params(eth, v, n, area, revert, err);
+	while (i < n && !rc) {
+		int area = nic_area_of(v[i].key, &name);
+
+		len = nic_group(&v[i], n - i);
+		if (area == ETH_FEATURES) {
+			for (end = i + len; end < n && nic_area_of(v[end].key,
+				&name) == ETH_FEATURES; )
+				end += nic_group(&v[end], n - end);
+			rc = set_features(eth, &v[i], end - i, revert, err);
+			i = end;
+			continue;
+		}
+		rc = set_params(eth, &v[i], len, area, revert, err);
+		for (size_t j = i; rc && !revert && j < i + len; j++)
+			if (v[j].status == CS_PENDING && !v[j].touched)
+				v[j].status = CS_FAILED;
+		i += len;
+	}
+	return rc;
 }
 
 static void nic_release(struct plan *plan)

@@ -23,6 +23,10 @@ struct nl {
 	char *tx;
 	uint32_t tx_len;	/* length of the last request sent */
 	uint32_t err_off;	/* NLMSGERR_ATTR_OFFS of the last error */
+	struct nlmsghdr *open;	/* the batch's newest message, being built */
+	uint32_t batch_len;	/* bytes of the batch before it */
+	unsigned int batch_n;	/* requests in the batch */
+	uint32_t batch_seq;	/* sequence number of its first */
 };
 
 /* State of one request while its replies come in. */
@@ -156,13 +160,49 @@ struct nlmsghdr *nl_msg(struct nl *nl, uint16_t type, uint16_t flags)
 {
 	struct nlmsghdr *nlh;
 
-	memset(nl->tx, 0, NL_TXBUF);
+	/* libmnl zeroes the header and the padding it adds */
 	nlh = mnl_nlmsg_put_header(nl->tx);
 	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
 	nlh->nlmsg_seq = ++nl->seq;
 	nl->tx_len = 0;
 	nl->err_off = 0;
+	nl->open = NULL;	/* a batch being built is dropped */
+	nl->batch_n = nl->batch_len = 0;
+	return nlh;
+}
+
+struct nlmsghdr *nl_batch_msg(struct nl *nl, uint16_t type, uint16_t flags)
+{
+	struct nlmsghdr *nlh;
+
+	if (nl->open)
+		nl->batch_len += NLMSG_ALIGN(nl->open->nlmsg_len);
+	nl->open = NULL;
+	if (nl->batch_n == NL_BATCH_MAX ||
+	    nl->batch_len + NL_BATCH_MSG_MAX > NL_TXBUF)
+		return NULL;
+	nlh = mnl_nlmsg_put_header(nl->tx + nl->batch_len);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	nlh->nlmsg_seq = ++nl->seq;
+	if (!nl->batch_n++)
+		nl->batch_seq = nlh->nlmsg_seq;
+	nl->err_off = 0;
+	return nl->open = nlh;
+}
+
+struct nlmsghdr *nl_batch_genl_msg(struct nl *nl, uint16_t family, uint8_t cmd,
+				   uint8_t version, uint16_t flags)
+{
+	struct nlmsghdr *nlh = nl_batch_msg(nl, family, flags);
+	struct genlmsghdr *g;
+
+	if (!nlh)
+		return NULL;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = cmd;
+	g->version = version;
 	return nlh;
 }
 
@@ -286,6 +326,34 @@ static size_t msg_step(const void *p, size_t left)
 	return len >= sizeof(*nlh) && step <= left ? step : 0;
 }
 
+/* One message of request r's answer. */
+static void run_msg(struct run *r, const struct nlmsghdr *nlh)
+{
+	switch (nlh->nlmsg_type) {
+	case NLMSG_NOOP:
+		break;
+	case NLMSG_ERROR:
+		on_error(r, nlh);
+		break;
+	case NLMSG_DONE:
+		on_done(r, nlh);
+		break;
+	case NLMSG_OVERRUN:
+		r->done = true;
+		r->err = err_set(r->e, -ENOBUFS, "netlink overrun");
+		break;
+	default:
+		/* After a parse error keep reading to the ACK. */
+		if (r->cb && !r->err) {
+			int ret = r->cb(nlh, r->data, r->e);
+
+			if (ret < 0)
+				r->err = ret;
+		}
+		r->done |= r->one;
+	}
+}
+
 static void run_buf(struct run *r, const void *buf, size_t len)
 {
 	const char *p = buf;
@@ -298,29 +366,7 @@ static void run_buf(struct run *r, const void *buf, size_t len)
 		if (r->check && (nlh->nlmsg_pid != r->portid ||
 				 nlh->nlmsg_seq != r->seq))
 			continue;
-		switch (nlh->nlmsg_type) {
-		case NLMSG_NOOP:
-			break;
-		case NLMSG_ERROR:
-			on_error(r, nlh);
-			break;
-		case NLMSG_DONE:
-			on_done(r, nlh);
-			break;
-		case NLMSG_OVERRUN:
-			r->done = true;
-			r->err = err_set(r->e, -ENOBUFS, "netlink overrun");
-			break;
-		default:
-			/* After a parse error keep reading to the ACK. */
-			if (r->cb && !r->err) {
-				int ret = r->cb(nlh, r->data, r->e);
-
-				if (ret < 0)
-					r->err = ret;
-			}
-			r->done |= r->one;
-		}
+		run_msg(r, nlh);
 	}
 }
 
@@ -372,6 +418,51 @@ int nl_request_one(struct nl *nl, struct nlmsghdr *nlh, nl_parse_fn cb,
 		   void *data, struct err *e)
 {
 	return request(nl, nlh, cb, data, true, e);
+}
+
+int nl_batch_run(struct nl *nl, nl_parse_fn cb, void *const *data,
+		 struct err *errs, int *codes, struct err *e)
+{
+	struct run r[NL_BATCH_MAX];
+	unsigned int n = nl->batch_n, left = n;
+	int ret;
+
+	if (nl->open)
+		nl->batch_len += NLMSG_ALIGN(nl->open->nlmsg_len);
+	nl->open = NULL;
+	nl->batch_n = 0;
+	for (unsigned int i = 0; i < n; i++)
+		r[i] = (struct run){ .cb = cb, .data = data[i], .e = &errs[i],
+				     .one = true };
+	nl->tx_len = nl->batch_len;
+	ret = n ? nl->t->send(nl->t, nl->tx, nl->batch_len) : 0;
+	nl->batch_len = 0;
+	if (ret < 0)
+		return err_set(e, ret, "netlink send: %s", strerror(-ret));
+	while (left) {
+		ssize_t got = nl->t->recv(nl->t, nl->rx, NL_RXBUF);
+		const char *p = nl->rx;
+		size_t step, bytes = got > 0 ? (size_t)got : 0;
+
+		if (got == -EINTR)
+			continue;
+		if (got < 0)
+			return err_set(e, (int)got, "netlink receive: %s",
+				       strerror((int)-got));
+		for (; (step = msg_step(p, bytes)); p += step, bytes -= step) {
+			const struct nlmsghdr *nlh = (const void *)p;
+			/* wraps for an older request's leftovers: skipped */
+			uint32_t i = nlh->nlmsg_seq - nl->batch_seq;
+
+			if (nlh->nlmsg_pid != nl->portid || i >= n || r[i].done)
+				continue;
+			run_msg(&r[i], nlh);
+			left -= r[i].done;
+		}
+	}
+	for (unsigned int i = 0; i < n; i++)
+		codes[i] = r[i].err;
+	return 0;
 }
 
 bool nl_family_has_op(const struct nl_family *fam, unsigned int cmd)

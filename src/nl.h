@@ -79,6 +79,24 @@ int nl_request_one(struct nl *nl, struct nlmsghdr *nlh, nl_parse_fn cb,
 		   void *data, struct err *e);
 
 /*
+ * Batches: requests that are each answered by exactly one message (as for
+ * nl_request_one()) travel together in one datagram. nl_batch_msg() starts
+ * the next request behind the last (NLM_F_REQUEST set, no ACK), or returns
+ * NULL when the batch is full: run it and start again. A message must stay
+ * under NL_BATCH_MSG_MAX bytes. nl_batch_run() sends the batch and runs cb
+ * on each answer with data[i] for the i-th request; codes[i] gets its 0 or
+ * -errno, errs[i] its message. Returns 0, or -errno when the transport
+ * failed (after the send, any request may have taken effect).
+ */
+#define NL_BATCH_MAX		32
+#define NL_BATCH_MSG_MAX	512
+struct nlmsghdr *nl_batch_msg(struct nl *nl, uint16_t type, uint16_t flags);
+struct nlmsghdr *nl_batch_genl_msg(struct nl *nl, uint16_t family, uint8_t cmd,
+				   uint8_t version, uint16_t flags);
+int nl_batch_run(struct nl *nl, nl_parse_fn cb, void *const *data,
+		 struct err *errs, int *codes, struct err *e);
+
+/*
  * The attribute of the last request that the kernel blamed in its extended
  * ACK (NLMSGERR_ATTR_OFFS), or NULL; valid until the next nl_msg().
  */

@@ -33,9 +33,23 @@ struct group {
 	size_t start, len;
 };
 
-/* Restore the groups that were written, newest first. */
-static void revert(struct plan *plan, const struct group *g, size_t ng)
+/* Restore every group a write reached, newest first. */
+static void revert(struct plan *plan)
 {
+	struct group *g = calloc(plan->n + 1, sizeof(*g));
+	size_t ng = 0;
+
+	if (!g)
+		abort();
+	for (size_t i = 0, len; i < plan->n; i += len) {
+		bool touched = false;
+
+		len = backend_of(&plan->v[i])->group(&plan->v[i], plan->n - i);
+		for (size_t j = 0; j < len; j++)
+			touched |= plan->v[i + j].touched;
+		if (touched)
+			g[ng++] = (struct group){ i, len };
+	}
 	while (ng-- > 0) {
 		struct change *c = &plan->v[g[ng].start];
 		struct err e = { 0 };
@@ -54,46 +68,48 @@ static void revert(struct plan *plan, const struct group *g, size_t ng)
 				c[i].status = CS_REVERTED;
 		}
 	}
+	free(g);
+}
+
+/* The changes from v[0] that one backend writes in one call. */
+static size_t run_of(const struct change *v, size_t n)
+{
+	size_t len = 1;
+
+	while (len < n && v[len].target == v[0].target)
+		len++;
+	return len;
 }
 
 int plan_apply(struct plan *plan, struct err *err)
 {
-	struct group *g = calloc(plan->n + 1, sizeof(*g));
-	size_t i = 0, ng = 0;
+	size_t i = 0;
 	int rc = 0;
 
-	if (!g)
-		abort();
 	while (i < plan->n && !rc) {
 		struct change *c = &plan->v[i];
-		size_t len = backend_of(c)->group(c, plan->n - i);
-		size_t pending = 0, touched = 0;
+		size_t len = run_of(c, plan->n - i), pending = 0;
 
 		for (size_t j = 0; j < len; j++)
 			pending += c[j].status == CS_PENDING;
 		if (pending)
 			rc = backend_of(c)->set(plan, c, len, false, err);
 		for (size_t j = 0; j < len; j++) {
-			touched += c[j].touched;
 			if (c[j].status == CS_FAILED && !c[j].note)
 				c[j].note = xstrdup0(err->msg);
 			if (c[j].status != CS_PENDING)
 				continue;
-			c[j].status = c[j].touched ? CS_CHANGED
-				    : rc ? CS_FAILED : CS_CHANGED;
-			if (c[j].status == CS_FAILED && !c[j].note)
-				c[j].note = xstrdup0(err->msg);
+			/* the backend failed what it tried; the rest waited */
+			c[j].status = c[j].touched || !rc ? CS_CHANGED
+				    : CS_SKIPPED;
 		}
-		if (touched)
-			g[ng++] = (struct group){ i, len };
 		i += len;
 	}
 	for (; i < plan->n; i++)
 		if (plan->v[i].status == CS_PENDING)
 			plan->v[i].status = CS_SKIPPED;
 	if (rc)
-		revert(plan, g, ng);
-	free(g);
+		revert(plan);
 	return rc;
 }
 

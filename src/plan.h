@@ -51,7 +51,8 @@ size_t plan_count(const struct plan *plan, enum chg_status st);
 
 /*
  * Write every pending change, reading each back. On the first failure
- * every touched change is restored (newest first) and the rest are
+ * every touched change is restored (newest first; that includes offload
+ * changes sent in the same batch after the failing one) and the rest are
  * skipped. Returns 0, or the failure's -errno with err filled.
  */
 int plan_apply(struct plan *plan, struct err *err);
@@ -75,10 +76,13 @@ struct backend {
 	int (*build)(const struct profile *p, struct plan *plan,
 		     struct err *err);
 	/*
-	 * Write v[0..n): entries in CS_PENDING get their `after` value and
-	 * read back; each written one is marked `touched`, and CS_FAILED when
-	 * it did not take (the caller marks the rest CS_CHANGED, or CS_FAILED
-	 * on error). Reverting, touched entries get change_restore_value().
+	 * Write v[0..n), all of this backend, one group or many (see group):
+	 * entries in CS_PENDING get their `after` value and read back; each
+	 * written one is marked `touched`, and CS_FAILED (with a note) when
+	 * it did not take or its write was refused. On an error the backend
+	 * may stop; the caller marks what is left CS_SKIPPED, the rest
+	 * CS_CHANGED. Reverting (one group at a time), touched entries get
+	 * change_restore_value().
 	 */
 	int (*set)(struct plan *plan, struct change *v, size_t n, bool revert,
 		   struct err *err);

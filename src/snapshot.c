@@ -18,9 +18,11 @@
 #include <limits.h>
 #include <unistd.h>
 
+#include "bgsync.h"
 #include "profile.h"
 #include "strbuf.h"
 #include "snapshot.h"
+#include "snapshot_keys.h"
 
 /* inih cuts values at " ;" and strips blanks; such a value cannot round-trip. */
 static int check_value(const struct change *c, struct err *err)
@@ -63,17 +65,20 @@ static int value_lines(struct buf *b, const char *key, const char *v,
 {
 	size_t n;
 
-	bprintf(b, "%s = ", key);
+	bputs(b, key);
+	bputs(b, " = ");
 	while (strlen(v) > SNAP_LINE_WIDTH) {
 		n = break_at(v, SNAP_LINE_WIDTH);
 		if (!n)
 			return err_set(err, -EINVAL, "%s: value '%.40s...' is too "
 				       "long for a snapshot line and has no place "
 				       "to break it", key, v);
-		bprintf(b, "%.*s\n\t", (int)n, v);
+		bput(b, v, n);
+		bputs(b, "\n\t");
 		v += n;
 	}
-	bprintf(b, "%s\n", v);
+	bputs(b, v);
+	bputs(b, "\n");
 	return 0;
 }
 
@@ -136,8 +141,11 @@ static int render_body(struct buf *b, const struct plan *plan,
 			} else if (spec->per_device &&
 				   (!dev || strcmp(dev, c->dev))) {
 				/* the exact device, whatever its name holds */
-				bprintf(b, "\n[%s name=%s]\n", spec->section,
-					c->dev);
+				bputs(b, "\n[");
+				bputs(b, spec->section);
+				bputs(b, " name=");
+				bputs(b, c->dev);
+				bputs(b, "]\n");
 				dev = c->dev;
 			}
 			rc = value_lines(b, c->key, change_restore_value(c) ?
@@ -226,54 +234,6 @@ void snapshot_meta_now(struct snap_meta *m, const char *command,
 }
 
 
-static int write_all(int fd, const char *s, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, s, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -errno;
-		s += w;
-		n -= w;
-	}
-	return 0;
-}
-
-/* NAME under snapshots/ replaced atomically: temporary file, fsync, rename.
- * The caller syncs the directory. */
-static int write_atomic(const struct state *st, const char *name,
-			const char *text, struct err *err)
-{
-	char tmp[64];
-	int fd = -1, rc;
-
-	for (unsigned i = 0; fd < 0 && i < 100; i++) {
-		snprintf(tmp, sizeof(tmp), ".tmp-%ld-%u", (long)getpid(), i);
-		fd = openat(st->sfd, tmp, O_WRONLY | O_CREAT | O_EXCL |
-			    O_NOFOLLOW | O_CLOEXEC, 0600);
-		if (fd < 0 && errno != EEXIST)
-			break;
-	}
-	if (fd < 0)
-		return err_set(err, -errno, "%s/snapshots: %s", st->path,
-			       strerror(errno));
-	rc = write_all(fd, text, strlen(text));
-	if (!rc && fsync(fd))
-		rc = -errno;
-	if (close(fd) && !rc)
-		rc = -errno;
-	if (!rc && renameat(st->sfd, tmp, st->sfd, name))
-		rc = -errno;
-	if (rc) {
-		unlinkat(st->sfd, tmp, 0);
-		return err_set(err, rc, "%s/snapshots/%s: writing snapshot: %s",
-			       st->path, name, strerror(-rc));
-	}
-	return 0;
-}
-
 /* A command a snapshot can record (what an apply or rollback saved). */
 static bool known_command(const char *cmd)
 {
@@ -332,15 +292,6 @@ int snapshot_parse(const char *text, unsigned id, struct snap_info *si)
 	return 0;
 }
 
-static int sync_dir(const struct state *st, struct err *err)
-{
-	/* a rename or unlink is durable only once the directory is synced */
-	if (fsync(st->sfd))
-		return err_set(err, -errno, "%s/snapshots: fsync: %s",
-			       st->path, strerror(errno));
-	return 0;
-}
-
 /* One setting the baseline holds: its device ("" for a sysctl) and key. */
 struct held {
 	const char *dev, *key;
@@ -390,13 +341,41 @@ static bool in_baseline(const struct held *h, size_t n, const struct change *c)
 }
 
 /*
+ * The newest generation `prev`, of this namespace and boot, lists every
+ * setting snapshot `text` does, and the baseline was not rewritten after
+ * it: the baseline holds them all already (it is only ever added to, and
+ * that generation was written after its settings were added). Saves
+ * reading the baseline through the profile parser on every apply.
+ */
+static bool baseline_holds(const struct state *st, const char *base,
+			   const char *text, unsigned prev)
+{
+	struct stat b, g;
+	char name[32], *old = NULL;
+	bool ok;
+
+	snprintf(name, sizeof(name), "%06u.ini", prev);
+	if (!prev || fstatat(st->sfd, base, &b, AT_SYMLINK_NOFOLLOW) ||
+	    fstatat(st->sfd, name, &g, AT_SYMLINK_NOFOLLOW) ||
+	    b.st_mtim.tv_sec > g.st_mtim.tv_sec ||
+	    (b.st_mtim.tv_sec == g.st_mtim.tv_sec &&
+	     b.st_mtim.tv_nsec > g.st_mtim.tv_nsec) ||
+	    state_read(st, name, &old, NULL))
+		return false;
+	ok = snapshot_keys_within(text, old);
+	free(old);
+	return ok;
+}
+
+/*
  * The baseline keeps, for each setting, the value before porttune first
  * changed it in this namespace: an append-only record that pruning never
  * touches. One file per namespace: the host's, or one by inode (a stale
  * one from an earlier boot is replaced, its namespace is gone).
  */
 static int update_baseline(const struct state *st, const struct plan *plan,
-			   const struct snap_meta *m, struct err *err)
+			   const struct snap_meta *m, const char *text,
+			   unsigned prev, struct err *err)
 {
 	struct snap_meta bm = *m;
 	struct profile bp = { 0 };
@@ -407,7 +386,10 @@ static int update_baseline(const struct state *st, const struct plan *plan,
 	size_t add = 0, nheld = 0;
 	int rc;
 
+	f.v = NULL;	/* not the caller's: out frees it */
 	snapshot_baseline_name(&st->ns, name, sizeof(name));
+	if (baseline_holds(st, name, text, prev))
+		return 0;
 	rc = state_read(st, name, &old, err);
 	if (rc && rc != -ENOENT)
 		return err_prefix(err, "baseline");
@@ -449,7 +431,7 @@ static int update_baseline(const struct state *st, const struct plan *plan,
 		bprintf(&b, "%s", old);
 		render_body(&b, &f, err);
 	}
-	rc = write_atomic(st, name, old ? b.s : fresh, err);
+	rc = state_write(st, name, old ? b.s : fresh, err);
 out:
 	free(f.v);
 	free(b.s);
@@ -581,8 +563,9 @@ int snapshot_write(const struct state *st, const struct plan *plan,
 		   struct err *err)
 {
 	struct snap_ids ids;
-	char name[32], *text = NULL;
-	int fd, rc;
+	struct bgsync sync;
+	char name[32], tmp[64], *text = NULL;
+	int fd, rc, sync_rc;
 
 	m->ns = st->ns;
 	rc = snapshot_ids(st, &ids, err);
@@ -596,15 +579,27 @@ int snapshot_write(const struct state *st, const struct plan *plan,
 		return rc;
 	}
 	m->id = ids.ngen ? ids.gen[ids.ngen - 1] + 1 : 1;
-	rc = snapshot_render(plan, m, &text, err);
-	if (!rc)
-		rc = verify(plan, text, err);
-	if (!rc)
-		rc = update_baseline(st, plan, m, err);
 	snprintf(name, sizeof(name), "%06u.ini", m->id);
 	snprintf(path, pathlen, "%s/snapshots/%s", st->path, name);
+	rc = snapshot_render(plan, m, &text, err);
 	if (!rc)
-		rc = write_atomic(st, name, text, err);
+		rc = state_write_tmp(st, text, tmp, sizeof(tmp), &fd, err);
+	if (rc)
+		goto out;
+	/* the disk writes it while the text is checked and the baseline
+	 * brought up to date; it is renamed into place only once synced */
+	bgsync_start(&sync, fd);
+	rc = verify(plan, text, err);
+	if (!rc)
+		rc = update_baseline(st, plan, m, text, ids.ngen ?
+				     ids.gen[ids.ngen - 1] : 0, err);
+	sync_rc = bgsync_wait(&sync);
+	if (rc) {
+		close(fd);
+		unlinkat(st->sfd, tmp, 0);
+		goto out;
+	}
+	rc = state_commit_tmp(st, tmp, fd, sync_rc, name, err);
 	if (rc)
 		goto out;
 	/* in progress until snapshot_done(): a kill leaves the mark */
@@ -617,7 +612,7 @@ int snapshot_write(const struct state *st, const struct plan *plan,
 	else
 		close(fd);
 	if (!rc)
-		rc = sync_dir(st, err);
+		rc = state_sync(st, err);
 	if (!rc)
 		prune(st, &ids);
 out:
@@ -626,7 +621,7 @@ out:
 	return rc;
 }
 
-int snapshot_done(const struct state *st, unsigned id, struct err *err)
+static int unmark(const struct state *st, unsigned id, struct err *err)
 {
 	char name[32];
 
@@ -634,7 +629,24 @@ int snapshot_done(const struct state *st, unsigned id, struct err *err)
 	if (unlinkat(st->sfd, name, 0) && errno != ENOENT)
 		return err_set(err, -errno, "%s/snapshots/%s: %s", st->path,
 			       name, strerror(errno));
-	return sync_dir(st, err);
+	return 0;
+}
+
+int snapshot_done(const struct state *st, unsigned id, struct err *err)
+{
+	int rc = unmark(st, id, err);
+
+	return rc ? rc : state_sync(st, err);
+}
+
+int snapshot_done_async(const struct state *st, unsigned id,
+			struct bgsync *sync, struct err *err)
+{
+	int rc = unmark(st, id, err);
+
+	if (!rc)
+		bgsync_start(sync, st->sfd);
+	return rc;
 }
 
 void snapshot_clean(const struct state *st)

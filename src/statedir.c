@@ -249,3 +249,90 @@ int state_read(const struct state *st, const char *name, char **text,
 	*text = buf;
 	return 0;
 }
+
+/* ---- writing ---------------------------------------------------------- */
+
+static int write_all(int fd, const char *s, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, s, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -errno;
+		s += w;
+		n -= w;
+	}
+	return 0;
+}
+
+/* TEXT in a new temporary file under snapshots/ (named in tmp), not yet
+ * synced: *fd stays open for the fsync. */
+int state_write_tmp(const struct state *st, const char *text, char *tmp,
+		    size_t tmplen, int *fd, struct err *err)
+{
+	int rc;
+
+	*fd = -1;
+	for (unsigned i = 0; *fd < 0 && i < 100; i++) {
+		snprintf(tmp, tmplen, ".tmp-%ld-%u", (long)getpid(), i);
+		*fd = openat(st->sfd, tmp, O_WRONLY | O_CREAT | O_EXCL |
+			     O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (*fd < 0 && errno != EEXIST)
+			break;
+	}
+	if (*fd < 0)
+		return err_set(err, -errno, "%s/snapshots: %s", st->path,
+			       strerror(errno));
+	rc = write_all(*fd, text, strlen(text));
+	if (rc) {
+		close(*fd);
+		*fd = -1;
+		unlinkat(st->sfd, tmp, 0);
+		return err_set(err, rc, "%s/snapshots: writing snapshot: %s",
+			       st->path, strerror(-rc));
+	}
+	return 0;
+}
+
+/* The synced temporary file (sync_rc: its fsync) becomes NAME, or goes. */
+int state_commit_tmp(const struct state *st, const char *tmp, int fd,
+		     int sync_rc, const char *name, struct err *err)
+{
+	int rc = sync_rc;
+
+	if (close(fd) && !rc)
+		rc = -errno;
+	if (!rc && renameat(st->sfd, tmp, st->sfd, name))
+		rc = -errno;
+	if (rc) {
+		unlinkat(st->sfd, tmp, 0);
+		return err_set(err, rc, "%s/snapshots/%s: writing snapshot: %s",
+			       st->path, name, strerror(-rc));
+	}
+	return 0;
+}
+
+/* NAME under snapshots/ replaced atomically: temporary file, fsync, rename.
+ * The caller syncs the directory. */
+int state_write(const struct state *st, const char *name, const char *text,
+		struct err *err)
+{
+	char tmp[64];
+	int fd, rc = state_write_tmp(st, text, tmp, sizeof(tmp), &fd, err);
+
+	if (rc)
+		return rc;
+	return state_commit_tmp(st, tmp, fd, fsync(fd) ? -errno : 0, name,
+				err);
+}
+
+int state_sync(const struct state *st, struct err *err)
+{
+	/* a rename or unlink is durable only once the directory is synced */
+	if (fsync(st->sfd))
+		return err_set(err, -errno, "%s/snapshots: fsync: %s",
+			       st->path, strerror(errno));
+	return 0;
+}

@@ -3,6 +3,7 @@
 #define PORTTUNE_STATEDIR_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "err.h"
 #include "netns.h"
@@ -52,5 +53,20 @@ int state_check_entry(const struct state *st, int dirfd, const char *name,
  */
 int state_read(const struct state *st, const char *name, char **text,
 	       struct err *err);
+
+/*
+ * Writing under snapshots/: TEXT in a new temporary file (its name in
+ * tmp), not synced, *fd left open for the fsync; then state_commit_tmp()
+ * renames it to NAME given its fsync's result (sync_rc), or removes it.
+ * state_write() is both with the fsync between. The caller syncs the
+ * directory (state_sync) once its renames are done.
+ */
+int state_write_tmp(const struct state *st, const char *text, char *tmp,
+		    size_t tmplen, int *fd, struct err *err);
+int state_commit_tmp(const struct state *st, const char *tmp, int fd,
+		     int sync_rc, const char *name, struct err *err);
+int state_write(const struct state *st, const char *name, const char *text,
+		struct err *err);
+int state_sync(const struct state *st, struct err *err);
 
 #endif

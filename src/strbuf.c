@@ -3,8 +3,33 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "strbuf.h"
+
+/* Room for n more bytes and the NUL; doubling keeps appends linear. */
+static void reserve(struct buf *b, size_t n)
+{
+	if (b->len + n + 1 <= b->cap)
+		return;
+	b->cap = (b->len + n + 1) * 2;
+	b->s = realloc(b->s, b->cap);
+	if (!b->s)
+		abort();
+}
+
+void bput(struct buf *b, const char *s, size_t len)
+{
+	reserve(b, len);
+	memcpy(b->s + b->len, s, len);
+	b->len += len;
+	b->s[b->len] = '\0';
+}
+
+void bputs(struct buf *b, const char *s)
+{
+	bput(b, s, strlen(s));
+}
 
 void bprintf(struct buf *b, const char *fmt, ...)
 {
@@ -16,12 +41,7 @@ void bprintf(struct buf *b, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		abort();
-	if (b->len + (size_t)n + 1 > b->cap) {
-		b->cap = (b->len + (size_t)n + 1) * 2;
-		b->s = realloc(b->s, b->cap);
-		if (!b->s)
-			abort();
-	}
+	reserve(b, (size_t)n);
 	va_start(ap, fmt);
 	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
 	va_end(ap);

@@ -12,5 +12,8 @@ struct buf {
 
 void bprintf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Append len bytes of s, or all of it (bputs): no format to interpret. */
+void bput(struct buf *b, const char *s, size_t len);
+void bputs(struct buf *b, const char *s);
 
 #endif

@@ -121,8 +121,10 @@ static int sysctl_set(struct plan *plan, struct change *v, size_t n,
 			continue;
 		want = revert ? change_restore_value(&v[i]) : v[i].after;
 		rc = sysctl_write(v[i].key, want, err);
-		if (rc)
+		if (rc) {
+			v[i].status = revert ? v[i].status : CS_FAILED;
 			return rc;
+		}
 		v[i].touched = true;
 		rc = sysctl_read(v[i].key, now, sizeof(now), err);
 		if (!rc && !sysctl_same_value(v[i].key, now, want))

@@ -333,6 +333,46 @@ P
 	expect_eq "$(sysctl_get net.ipv4.tcp_fin_timeout)" "$fin" fin_timeout
 }
 
+test_nic_device_gone_mid_batch_fails_and_reverts_the_batch() {
+	command -v strace > /dev/null ||
+		fail "strace is needed (scripts/deps.sh installs it)"
+	# 40 devices: their offload requests travel 32 to a datagram. The
+	# kernel goes on past the one that fails, so what came after it in
+	# the same datagram was written and is reverted too; the second
+	# datagram is never sent.
+	i=0
+	while [ $i -lt 40 ]; do
+		ip link add b$i type veth peer name c$i
+		i=$((i + 1))
+	done
+	before=$(for i in 0 6 31 32 39; do ethtool -k b$i; done)
+	profile p.ini <<'P'
+[nic b*]
+offload.gso = off
+P
+	set +e
+	strace -f -o /dev/null -e trace=/^rename \
+		-e inject=/^rename:delay_enter=2000000 \
+		"$PORTTUNE" --state-dir "$STATE" apply --profile "$WORK/p.ini" \
+		> "$WORK/out" 2> "$WORK/err" &
+	pid=$!
+	sleep 0.7
+	ip link del b5
+	wait $pid
+	RC=$?
+	set -e
+	expect_rc 1
+	expect_err 'apply failed: b5: interface vanished'
+	expect_err 'reverted 31 changes: the host is as it was'
+	expect_out '^failed +b5 offload.tx-generic-segmentation'
+	expect_out '^reverted +b4 offload.tx-generic-segmentation'
+	expect_out '^reverted +b6 offload.tx-generic-segmentation'
+	expect_out '^reverted +b31 offload.tx-generic-segmentation'
+	expect_out '^skipped +b32 offload.tx-generic-segmentation'
+	expect_eq "$(for i in 0 6 31 32 39; do ethtool -k b$i; done)" \
+		"$before" "ethtool -k after the revert"
+}
+
 test_nic_channels_max_resolves_to_the_device_maximum() {
 	nic_devices
 	max=$(channel v0 Pre-set RX)

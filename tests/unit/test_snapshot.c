@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -15,6 +17,7 @@
 #include "plan.h"
 #include "profile.h"
 #include "snapshot.h"
+#include "snapshot_keys.h"
 
 static void make_plan(struct plan *p)
 {
@@ -318,6 +321,103 @@ static void baseline_grows_with_new_settings_only(void **state)
 	rm_rf(dir);
 }
 
+/* A snapshot text as porttune renders one, for the key listing. */
+#define HEAD(ino, boot) "; porttune snapshot 3\n\n[snapshot]\nid = 3\n" \
+	"command = apply\nnetns-inode = " ino "\nnetns-dev = 4\n" \
+	"netns-initial = no\nboot-id = " boot "\n"
+
+static void key_listing_compares_settings_not_values(void **state)
+{
+	const char *prev = HEAD("7", "b1")
+		"\n[sysctl]\nnet.a = 1\nnet.b = x,\n\ty\n"
+		"\n[nic name=v0]\noffload.rx-gro = off\n"
+		"offload.tx-tcp-segmentation = on\n"
+		"\n[nic name=v1]\noffload.rx-gro = on\n";
+
+	(void)state;
+	assert_true(snapshot_keys_within(prev, prev));
+	/* other values, fewer settings: within */
+	assert_true(snapshot_keys_within(HEAD("7", "b1")
+		"\n[sysctl]\nnet.b = 5\n"
+		"\n[nic name=v0]\noffload.tx-tcp-segmentation = off\n", prev));
+	/* a setting, a device, a namespace or a boot it lacks: not within */
+	assert_false(snapshot_keys_within(HEAD("7", "b1")
+		"\n[sysctl]\nnet.c = 1\n", prev));
+	assert_false(snapshot_keys_within(HEAD("7", "b1")
+		"\n[nic name=v2]\noffload.rx-gro = on\n", prev));
+	assert_false(snapshot_keys_within(HEAD("8", "b1")
+		"\n[sysctl]\nnet.a = 1\n", prev));
+	assert_false(snapshot_keys_within(HEAD("7", "b2")
+		"\n[sysctl]\nnet.a = 1\n", prev));
+	/* out of order, or not as porttune writes them: no */
+	assert_false(snapshot_keys_within(HEAD("7", "b1")
+		"\n[nic name=v1]\noffload.rx-gro = on\n"
+		"\n[nic name=v0]\noffload.rx-gro = on\n", prev));
+	assert_false(snapshot_keys_within(HEAD("7", "b1")
+		"\n[sysctl]\nnet.a=1\n", prev));
+	assert_false(snapshot_keys_within("[sysctl]\nnet.a = 1\n", prev));
+	assert_false(snapshot_keys_within(HEAD("7", "b1")
+		"\n[nic name=v0\noffload.rx-gro = on\n", prev));
+	assert_false(snapshot_keys_within("", prev));
+}
+
+static void set_mtime(const char *dir, const char *name, time_t when)
+{
+	struct timespec ts[2] = { { when, 0 }, { when, 0 } };
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/snapshots/%s", dir, name);
+	assert_int_equal(utimensat(AT_FDCWD, path, ts, 0), 0);
+}
+
+static void baseline_is_read_only_when_the_last_snapshot_differs(void **state)
+{
+	char *dir = tmpdir(), path[4096], name[64];
+	struct plan plan = { 0 };
+	struct snap_meta m;
+	struct change *c;
+	struct state st;
+	struct err e = { 0 };
+	FILE *f;
+
+	(void)state;
+	open_state(&st, dir);
+	snapshot_baseline_name(&st.ns, name, sizeof(name));
+	c = plan_add(&plan, T_SYSCTL, NULL, "net.ipv4.tcp_fin_timeout", "30",
+		     "x.ini", 1);
+	c->before = strdup("60");
+	c->status = CS_PENDING;
+	write_done(&st, &plan, "apply");
+	/* a baseline porttune could not read, older than the generation */
+	snprintf(path, sizeof(path), "%s/snapshots/%s", dir, name);
+	f = fopen(path, "a");
+	assert_non_null(f);
+	fputs("not a profile line\n", f);
+	fclose(f);
+	set_mtime(dir, name, 1000000000);
+	/* the same settings as the last generation: not read */
+	write_done(&st, &plan, "apply");
+	/* a setting the last generation lacks: read, and refused */
+	c = plan_add(&plan, T_SYSCTL, NULL, "net.ipv4.tcp_tw_reuse", "1",
+		     "x.ini", 2);
+	c->before = strdup("2");
+	c->status = CS_PENDING;
+	snapshot_meta_now(&m, "apply", "x.ini");
+	assert_int_equal(snapshot_write(&st, &plan, &m, path, sizeof(path),
+					&e), -EINVAL);
+	assert_non_null(strstr(e.msg, "baseline damaged"));
+	/* rewritten after the last generation: read, and refused too */
+	c->status = CS_SAME;
+	set_mtime(dir, name, time(NULL) + 100);
+	memset(&e, 0, sizeof(e));
+	assert_int_equal(snapshot_write(&st, &plan, &m, path, sizeof(path),
+					&e), -EINVAL);
+	assert_non_null(strstr(e.msg, "baseline damaged"));
+	plan_free(&plan);
+	state_close(&st);
+	rm_rf(dir);
+}
+
 static void unsafe_state_directories_are_refused(void **state)
 {
 	char *dir = tmpdir(), sub[1100], link[1100];
@@ -403,6 +503,8 @@ int main(void)
 		cmocka_unit_test(unfinished_snapshot_is_interrupted_and_targeted),
 		cmocka_unit_test(old_generations_are_pruned_but_not_the_baseline),
 		cmocka_unit_test(baseline_grows_with_new_settings_only),
+		cmocka_unit_test(key_listing_compares_settings_not_values),
+		cmocka_unit_test(baseline_is_read_only_when_the_last_snapshot_differs),
 		cmocka_unit_test(unsafe_state_directories_are_refused),
 		cmocka_unit_test(lock_is_exclusive),
 		cmocka_unit_test(namespaces_match_across_boots_only_for_the_host),

@@ -40,13 +40,13 @@ static int name_index(const char *const *names, unsigned int n,
 	return -1;
 }
 
+/* Bits [0, size) set, the rest clear; size <= ETH_FEAT_MAX. */
 static void set_all(struct eth_bits *b, unsigned int size)
 {
-	unsigned int i;
-
 	memset(b, 0, sizeof(*b));
-	for (i = 0; i < size; i++)
-		eth_bit_set(b, i, true);
+	memset(b->w, 0xff, size / 32 * sizeof(uint32_t));
+	if (size % 32)
+		b->w[size / 32] = (1u << (size % 32)) - 1;
 }
 
 static int copy_words(struct eth_bits *b, const struct nlattr *a,
@@ -202,6 +202,15 @@ static uint8_t genl_cmd(const struct nlmsghdr *nlh)
 	return g->cmd;
 }
 
+/* snprintf "%s" into the name, without its cost: once per device of a dump */
+static void copy_name(char (*dst)[IF_NAMESIZE], const char *src)
+{
+	size_t len = strnlen(src, sizeof(*dst) - 1);
+
+	memcpy(*dst, src, len);
+	(*dst)[len] = '\0';
+}
+
 static void parse_header(const struct nlattr *nest, struct eth_dev *dev)
 {
 	const struct nlattr *a;
@@ -212,8 +221,7 @@ static void parse_header(const struct nlattr *nest, struct eth_dev *dev)
 			dev->ifindex = (int)mnl_attr_get_u32(a);
 		else if (mnl_attr_get_type(a) == ETHTOOL_A_HEADER_DEV_NAME &&
 			 !mnl_attr_validate(a, MNL_TYPE_NUL_STRING))
-			snprintf(dev->name, sizeof(dev->name), "%s",
-				 mnl_attr_get_str(a));
+			copy_name(&dev->name, mnl_attr_get_str(a));
 	}
 }
 

@@ -166,11 +166,14 @@ void plan_print_text(FILE *f, const struct plan *p, enum view v)
 		const struct change *c = &p->v[i];
 		bool values = c->status != CS_UNSUPPORTED &&
 			      c->status != CS_INVALID;
-		const char *st = status_label(c->status, v);
-		size_t l = strlen(st), ll = label_len(c);
+		const char *st;
+		size_t l, ll;
 
 		if (!shown(c))
 			continue;
+		st = status_label(c->status, v);
+		l = strlen(st);
+		ll = label_len(c);
 		if (colour)
 			out_str(&o, status_colour(c->status));
 		out_put(&o, st, l);

@@ -288,18 +288,13 @@ static bool matches_drivers(const struct profile *p)
 /*
  * Read what the matched devices need: dumps for popular areas, else GETs.
  * dev[i] is where link i's state goes (NULL when nothing matched it), in
- * one of the arrays base[0..nbase) that a dump fills (each by ifindex).
+ * one of the arrays base[j][0..nbase[j]) a dump fills (each by ifindex).
  * Areas in have were read already (the features of the link list's dump).
  */
-struct dev_arrays {
-	struct eth_dev *base[2];
-	size_t nbase[2];
-};
-
 static int read_devs(struct eth *eth, const struct link *links, size_t nl,
 		     const unsigned *masks, struct eth_dev *const *dev,
-		     const struct dev_arrays *arr, unsigned have,
-		     struct err *err)
+		     struct eth_dev *const base[2], const size_t nbase[2],
+		     unsigned have, struct err *err)
 {
 	unsigned dumped = have;
 	int rc;
@@ -312,9 +307,8 @@ static int read_devs(struct eth *eth, const struct link *links, size_t nl,
 		if (users < DUMP_MIN || (have & ETH_AREA_BIT(a)))
 			continue;
 		for (int j = 0; j < 2; j++) {
-			if (!arr->nbase[j])
-				continue;
-			rc = eth_dump(eth, a, arr->base[j], arr->nbase[j], err);
+			rc = nbase[j] ? eth_dump(eth, a, base[j], nbase[j], err)
+				      : 0;
 			if (rc)
 				return rc;
 		}
@@ -401,12 +395,12 @@ static struct eth_dev **place_devs(const struct link *links, size_t nl,
 
 	if (!dev)
 		abort();
-	for (size_t i = 0; i < nl; i++)
+	for (size_t i = 0; i < nl; i++) {
 		if (masks[i] && all)
 			dev[i] = bsearch(&links[i].ifindex, all, nall,
 					 sizeof(*all), by_ifindex);
-	for (size_t i = 0; i < nl; i++)
 		k += masks[i] && !dev[i];
+	}
 	*own = calloc(k + 1, sizeof(**own));
 	if (!*own)
 		abort();
@@ -426,7 +420,6 @@ static int nic_build(const struct profile *p, struct plan *plan,
 	struct expansion **exp;
 	struct feat_keys *keys;
 	struct dev_wants *w;
-	struct dev_arrays arr;
 	struct eth_dev **dev, *own;
 	unsigned *masks;
 	bool *matched, *hit;
@@ -476,8 +469,9 @@ static int nic_build(const struct profile *p, struct plan *plan,
 		}
 	}
 	dev = place_devs(links, nl, masks, all, nall, &own, &nown);
-	arr = (struct dev_arrays){ { all, own }, { nall, nown } };
-	rc = read_devs(eth, links, nl, masks, dev, &arr,
+	rc = read_devs(eth, links, nl, masks, dev,
+		       (struct eth_dev *[2]){ all, own },
+		       (size_t[2]){ nall, nown },
 		       all ? ETH_AREA_BIT(ETH_FEATURES) : 0, err);
 	for (size_t i = 0; i < nl && !rc; i++) {
 		if (!masks[i])

@@ -45,7 +45,7 @@ CORE_OBJ = $(CORE:%=build/%.o)
 # linked into unit tests and tools only: recorded netlink replies
 TEST_OBJ = build/nl_replay.o
 CMD_OBJ = $(CMDS:%=build/%.o)
-UNIT_TESTS = profile profile_kv sysctl sysctld persist snapshot plan audit checks ethtool sockdiag nagios hostile prom_merge trace replay triage
+UNIT_TESTS = profile profile_kv sysctl sysctld persist snapshot plan audit checks ethtool sockdiag nagios hostile prom_merge trace replay triage output links ethdecode
 UNIT = $(UNIT_TESTS:%=build/tests/test_%)
 TOOLS = build/loadgen build/sdfloor build/churn build/nicfloor build/nlrecord build/parsebench
 

@@ -324,8 +324,13 @@ static int dump_all_cb(const struct nlmsghdr *nlh, void *data, struct err *e)
 	struct eth_dev *dev;
 	int ret;
 
+	/*
+	 * Room for 256 devices at first (~330 KiB, pages untouched until
+	 * used): growing from 64 copied the devices read so far, about
+	 * 60 us of a 256-veth dump.
+	 */
 	if (d->n == d->cap) {
-		d->cap = d->cap ? d->cap * 2 : 64;
+		d->cap = d->cap ? d->cap * 2 : 256;
 		d->devs = xrealloc(d->devs, d->cap * sizeof(*d->devs));
 	}
 	dev = d->p.dev = &d->devs[d->n];

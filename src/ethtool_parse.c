@@ -27,6 +27,68 @@ const struct eth_cmds eth_cmds[ETH_AREA_N] = {
 			   ETHTOOL_MSG_CHANNELS_GET_REPLY },
 };
 
+/*
+ * libmnl's attribute walk, validation and accessors, inline for what a
+ * FEATURES_GET dump decodes per device (header and four bitsets): a library
+ * call per step cost more than the decoding. The same checks as libmnl
+ * 1.0.4's mnl_attr_ok() and mnl_attr_validate() for U32 and NUL_STRING.
+ */
+static inline bool attr_ok(const struct nlattr *a, ptrdiff_t left)
+{
+	return left >= (ptrdiff_t)sizeof(*a) && a->nla_len >= sizeof(*a) &&
+	       (ptrdiff_t)a->nla_len <= left;
+}
+
+static inline const void *attr_data(const struct nlattr *a)
+{
+	return (const char *)a + MNL_ATTR_HDRLEN;
+}
+
+static inline uint16_t attr_len(const struct nlattr *a)
+{
+	return (uint16_t)(a->nla_len - MNL_ATTR_HDRLEN);
+}
+
+static inline uint16_t attr_type(const struct nlattr *a)
+{
+	return a->nla_type & NLA_TYPE_MASK;
+}
+
+static inline bool attr_u32(const struct nlattr *a, uint32_t *v)
+{
+	if (attr_len(a) != sizeof(*v))
+		return false;
+	memcpy(v, attr_data(a), sizeof(*v));
+	return true;
+}
+
+static inline const char *attr_str(const struct nlattr *a)
+{
+	uint16_t len = attr_len(a);
+
+	return len && ((const char *)attr_data(a))[len - 1] == '\0' ?
+	       attr_data(a) : NULL;
+}
+
+static inline const struct nlattr *attr_next(const struct nlattr *a)
+{
+	return (const void *)((const char *)a + MNL_ALIGN(a->nla_len));
+}
+
+/* Over the attributes from first up to end. */
+#define attr_for_each(a, first, end) \
+	for ((a) = (const void *)(first); \
+	     attr_ok((a), (const char *)(end) - (const char *)(a)); \
+	     (a) = attr_next(a))
+#define attr_for_each_nested(a, nest) \
+	attr_for_each(a, attr_data(nest), \
+		      (const char *)(nest) + (nest)->nla_len)
+/* Those of a generic netlink message, after its genlmsghdr. */
+#define attr_for_each_genl(a, nlh) \
+	attr_for_each(a, (const char *)(nlh) + MNL_NLMSG_HDRLEN + \
+		      MNL_ALIGN(sizeof(struct genlmsghdr)), \
+		      (const char *)(nlh) + MNL_ALIGN((nlh)->nlmsg_len))
+
 /* ---- bitsets ------------------------------------------------------- */
 
 static int name_index(const char *const *names, unsigned int n,
@@ -40,13 +102,13 @@ static int name_index(const char *const *names, unsigned int n,
 	return -1;
 }
 
+/* Bits [0, size) set, the rest clear; size <= ETH_FEAT_MAX. */
 static void set_all(struct eth_bits *b, unsigned int size)
 {
-	unsigned int i;
-
 	memset(b, 0, sizeof(*b));
-	for (i = 0; i < size; i++)
-		eth_bit_set(b, i, true);
+	memset(b->w, 0xff, size / 32 * sizeof(uint32_t));
+	if (size % 32)
+		b->w[size / 32] = (1u << (size % 32)) - 1;
 }
 
 static int copy_words(struct eth_bits *b, const struct nlattr *a,
@@ -54,10 +116,10 @@ static int copy_words(struct eth_bits *b, const struct nlattr *a,
 {
 	size_t need = (size + 31) / 32 * sizeof(uint32_t);
 
-	if (mnl_attr_get_payload_len(a) < need)
+	if (attr_len(a) < need)
 		return -EBADMSG;
 	memset(b, 0, sizeof(*b));
-	memcpy(b->w, mnl_attr_get_payload(a), need);
+	memcpy(b->w, attr_data(a), need);
 	/* The kernel zeroes the tail, but do not trust bits past size. */
 	if (size % 32)
 		b->w[size / 32] &= (1u << (size % 32)) - 1;
@@ -114,15 +176,14 @@ int eth_bitset_decode(const struct nlattr *nest, const char *const *names,
 	bool nomask = false;
 	int ret;
 
-	mnl_attr_for_each_nested(a, nest) {
-		switch (mnl_attr_get_type(a)) {
+	attr_for_each_nested(a, nest) {
+		switch (attr_type(a)) {
 		case ETHTOOL_A_BITSET_NOMASK:
 			nomask = true;
 			break;
 		case ETHTOOL_A_BITSET_SIZE:
-			if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+			if (!attr_u32(a, &size))
 				return -EBADMSG;
-			size = mnl_attr_get_u32(a);
 			break;
 		case ETHTOOL_A_BITSET_BITS:
 			bits = a;
@@ -202,18 +263,29 @@ static uint8_t genl_cmd(const struct nlmsghdr *nlh)
 	return g->cmd;
 }
 
+/* snprintf "%s" into the name, without its cost: once per device of a dump */
+static void copy_name(char (*dst)[IF_NAMESIZE], const char *src)
+{
+	size_t len = strnlen(src, sizeof(*dst) - 1);
+
+	memcpy(*dst, src, len);
+	(*dst)[len] = '\0';
+}
+
 static void parse_header(const struct nlattr *nest, struct eth_dev *dev)
 {
 	const struct nlattr *a;
 
-	mnl_attr_for_each_nested(a, nest) {
-		if (mnl_attr_get_type(a) == ETHTOOL_A_HEADER_DEV_INDEX &&
-		    !mnl_attr_validate(a, MNL_TYPE_U32))
-			dev->ifindex = (int)mnl_attr_get_u32(a);
-		else if (mnl_attr_get_type(a) == ETHTOOL_A_HEADER_DEV_NAME &&
-			 !mnl_attr_validate(a, MNL_TYPE_NUL_STRING))
-			snprintf(dev->name, sizeof(dev->name), "%s",
-				 mnl_attr_get_str(a));
+	attr_for_each_nested(a, nest) {
+		uint32_t index;
+		const char *name;
+
+		if (attr_type(a) == ETHTOOL_A_HEADER_DEV_INDEX &&
+		    attr_u32(a, &index))
+			dev->ifindex = (int)index;
+		else if (attr_type(a) == ETHTOOL_A_HEADER_DEV_NAME &&
+			 (name = attr_str(a)))
+			copy_name(&dev->name, name);
 	}
 }
 
@@ -295,8 +367,8 @@ int eth_parse_features(const struct nlmsghdr *nlh, void *data, struct err *e)
 	unsigned int size;
 
 	memset(f, 0, sizeof(*f));
-	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
-		switch (mnl_attr_get_type(a)) {
+	attr_for_each_genl(a, nlh) {
+		switch (attr_type(a)) {
 		case ETHTOOL_A_FEATURES_HEADER:
 			parse_header(a, p->dev);
 			continue;

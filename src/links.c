@@ -148,8 +148,10 @@ int links_list_eth(struct eth *eth, bool drivers, struct link **out,
 	v = calloc(cnt + 1, sizeof(*v));
 	if (!v)
 		abort();
+	/* the reply's name is NUL-terminated in a buffer of the same size */
+	_Static_assert(sizeof(v->name) == sizeof((*devs)->name), "name sizes");
 	for (size_t i = 0; i < cnt; i++) {
-		snprintf(v[i].name, sizeof(v[i].name), "%s", (*devs)[i].name);
+		memcpy(v[i].name, (*devs)[i].name, sizeof(v[i].name));
 		v[i].ifindex = (*devs)[i].ifindex;
 	}
 	if (drivers)
@@ -159,12 +161,29 @@ int links_list_eth(struct eth *eth, bool drivers, struct link **out,
 	return 0;
 }
 
+/*
+ * fnmatch(pattern, s, 0) without its cost where a string compare is the
+ * same thing: a pattern with no special character, or with one '*' only
+ * at its end ("eth*"). porttune never calls setlocale(), so fnmatch
+ * compares bytes too.
+ */
+static bool glob_match(const char *pattern, const char *s)
+{
+	size_t n = strcspn(pattern, "*?[\\");
+
+	if (!pattern[n])
+		return !strcmp(pattern, s);
+	if (pattern[n] == '*' && !pattern[n + 1])
+		return !strncmp(pattern, s, n);
+	return fnmatch(pattern, s, 0) == 0;
+}
+
 bool links_match(const struct link *l, const char *selector)
 {
 	if (!strncmp(selector, "driver=", 7))
-		return l->driver[0] && fnmatch(selector + 7, l->driver, 0) == 0;
+		return l->driver[0] && glob_match(selector + 7, l->driver);
 	/* exact, for snapshots: an interface name may hold glob characters */
 	if (!strncmp(selector, "name=", 5))
 		return !strcmp(selector + 5, l->name);
-	return fnmatch(selector, l->name, 0) == 0;
+	return glob_match(selector, l->name);
 }

@@ -30,8 +30,22 @@ struct want {
 struct dev_wants {
 	struct want feat[ETH_FEAT_MAX];
 	struct want par[ETH_AREA_N][ETH_PARAM_MAX];
+	struct eth_bits feat_set;	/* the feat[] written: planned, cleared */
 	unsigned mask;		/* areas used */
 };
+
+/* Back to empty for the next device: only what collect() wrote. */
+static void wants_clear(struct dev_wants *w)
+{
+	for (unsigned w32 = 0; w32 < ETH_FEAT_WORDS; w32++)
+		for (uint32_t m = w->feat_set.w[w32]; m; m &= m - 1)
+			w->feat[w32 * 32 + __builtin_ctz(m)] = (struct want){ 0 };
+	for (int a = ETH_COALESCE; a < ETH_AREA_N; a++)
+		if (w->mask & ETH_AREA_BIT(a))
+			memset(w->par[a], 0, sizeof(w->par[a]));
+	memset(&w->feat_set, 0, sizeof(w->feat_set));
+	w->mask = 0;
+}
 
 static struct eth *session(struct plan *plan, struct err *err)
 {
@@ -61,8 +75,14 @@ static void unknown_feature(struct plan *plan, struct eth *eth,
 		      near ? near : "", near ? "?)" : "");
 }
 
-/* An offload key's feature bits: the same for every device, expand once. */
+/*
+ * What a section's key means is the same for every device: its area and
+ * parameter, and an offload key's feature bits. Worked out once.
+ */
 struct expansion {
+	int area;		/* < 0 not looked up yet */
+	const char *name;	/* the part after the area prefix */
+	const struct eth_param *param;	/* coalesce/rings/channels */
 	struct eth_bits bits;
 	int n;			/* bits matched; < 0 not expanded yet */
 	bool reported;		/* unknown on this kernel, and said so */
@@ -75,14 +95,20 @@ static void collect(struct plan *plan, struct eth *eth, const struct link *l,
 	for (size_t k = 0; k < s->nkv; k++) {
 		const struct pkv *kv = &s->kv[k];
 		struct want one = { kv->value, kv->file, kv->line, NULL };
-		const struct eth_param *p;
 		const char *name;
-		int area = nic_area_of(kv->key, &name);
+		int area;
 
+		if (x[k].area < 0) {
+			x[k].area = nic_area_of(kv->key, &x[k].name);
+			if (x[k].area != ETH_FEATURES)
+				x[k].param = eth_param_find(x[k].area,
+							    x[k].name);
+		}
+		area = x[k].area;
+		name = x[k].name;
 		w->mask |= ETH_AREA_BIT(area);
 		if (area != ETH_FEATURES) {
-			p = eth_param_find(area, name);
-			w->par[area][p->idx] = one;
+			w->par[area][x[k].param->idx] = one;
 			continue;
 		}
 		if (x[k].n < 0)
@@ -94,9 +120,11 @@ static void collect(struct plan *plan, struct eth *eth, const struct link *l,
 			continue;
 		}
 		one.group = &x[k].bits;
-		for (unsigned w32 = 0; w32 < ETH_FEAT_WORDS; w32++)
+		for (unsigned w32 = 0; w32 < ETH_FEAT_WORDS; w32++) {
 			for (uint32_t m = x[k].bits.w[w32]; m; m &= m - 1)
 				w->feat[w32 * 32 + __builtin_ctz(m)] = one;
+			w->feat_set.w[w32] |= x[k].bits.w[w32];
+		}
 	}
 }
 
@@ -122,51 +150,73 @@ static bool group_changeable(const struct eth_dev *d, const struct eth_bits *g)
 	return false;
 }
 
+/* "offload.NAME" of each feature bit, made on first use: a key per device
+ * and bit would be one snprintf per change. */
+struct feat_keys {
+	char s[ETH_FEAT_MAX][64];
+};
+
+static const char *feat_key(struct feat_keys *k, struct eth *eth, unsigned b)
+{
+	if (!k->s[b][0])
+		snprintf(k->s[b], sizeof(k->s[b]), "offload.%s",
+			 eth_feature_name(eth, b));
+	return k->s[b];
+}
+
+static void plan_feature(struct plan *plan, struct eth *eth, struct link *l,
+			 const struct eth_dev *d, const struct want *x,
+			 unsigned b, struct feat_keys *keys)
+{
+	bool active = eth_bit(&d->feat.active, b);
+	bool wanted = eth_bit(&d->feat.wanted, b);
+	struct change *c;
+
+	/*
+	 * Like ethtool -K: an alias (tso, tx, sg) changes the bits the
+	 * device can change; its fixed bits are unsupported only when
+	 * the device can change none of them.
+	 */
+	if (strcmp(onoff(active), x->value) && eth_feature_fixed(d, b) &&
+	    group_changeable(d, x->group))
+		return;
+	c = plan_add(plan, T_NIC, l->name, feat_key(keys, eth, b), x->value,
+		     x->file, x->line);
+	c->ifindex = l->ifindex;
+	c->before = strdup(onoff(active));
+	/* snapshot what was requested; audit what is in effect */
+	if (wanted != active)
+		c->restore = strdup(onoff(wanted));
+	if (!strcmp(c->before, c->after))
+		/* in effect already; a request that disagrees would
+		 * surface once a feature it depends on changes */
+		c->status = wanted == active || eth_feature_fixed(d, b)
+			    ? CS_SAME : CS_PENDING;
+	else if (eth_feature_fixed(d, b))
+		c->status = CS_UNSUPPORTED;
+	else
+		c->status = CS_PENDING;
+	if (c->status == CS_PENDING && wanted != active)
+		plan_set_note(c, "requested %s, in effect %s",
+			      onoff(wanted), onoff(active));
+	if (c->status == CS_UNSUPPORTED)
+		plan_set_note(c, "fixed %s on this device (driver %s)",
+			      c->before, driver_of(l));
+}
+
+/* Only the bits some section wants, in ascending order as before. */
 static void plan_features(struct plan *plan, struct eth *eth,
 			  struct link *l, const struct eth_dev *d,
-			  const struct dev_wants *w)
+			  const struct dev_wants *w, struct feat_keys *keys)
 {
-	for (unsigned b = 0; b < ETH_FEAT_MAX; b++) {
-		const struct want *x = &w->feat[b];
-		bool active = eth_bit(&d->feat.active, b);
-		bool wanted = eth_bit(&d->feat.wanted, b);
-		char key[64];
-		struct change *c;
+	for (unsigned w32 = 0; w32 < ETH_FEAT_WORDS; w32++)
+		for (uint32_t m = w->feat_set.w[w32]; m; m &= m - 1) {
+			unsigned b = w32 * 32 + __builtin_ctz(m);
 
-		if (!x->value)
-			continue;
-		/*
-		 * Like ethtool -K: an alias (tso, tx, sg) changes the bits the
-		 * device can change; its fixed bits are unsupported only when
-		 * the device can change none of them.
-		 */
-		if (strcmp(onoff(active), x->value) && eth_feature_fixed(d, b) &&
-		    group_changeable(d, x->group))
-			continue;
-		snprintf(key, sizeof(key), "offload.%s", eth_feature_name(eth, b));
-		c = plan_add(plan, T_NIC, l->name, key, x->value, x->file,
-			     x->line);
-		c->ifindex = l->ifindex;
-		c->before = strdup(onoff(active));
-		/* snapshot what was requested; audit what is in effect */
-		if (wanted != active)
-			c->restore = strdup(onoff(wanted));
-		if (!strcmp(c->before, c->after))
-			/* in effect already; a request that disagrees would
-			 * surface once a feature it depends on changes */
-			c->status = wanted == active || eth_feature_fixed(d, b)
-				    ? CS_SAME : CS_PENDING;
-		else if (eth_feature_fixed(d, b))
-			c->status = CS_UNSUPPORTED;
-		else
-			c->status = CS_PENDING;
-		if (c->status == CS_PENDING && wanted != active)
-			plan_set_note(c, "requested %s, in effect %s",
-				      onoff(wanted), onoff(active));
-		if (c->status == CS_UNSUPPORTED)
-			plan_set_note(c, "fixed %s on this device (driver %s)",
-				      c->before, driver_of(l));
-	}
+			if (w->feat[b].value)
+				plan_feature(plan, eth, l, d, &w->feat[b], b,
+					     keys);
+		}
 }
 
 static void plan_params(struct plan *plan, struct link *l,
@@ -237,10 +287,13 @@ static bool matches_drivers(const struct profile *p)
 
 /*
  * Read what the matched devices need: dumps for popular areas, else GETs.
+ * dev[i] is where link i's state goes (NULL when nothing matched it), in
+ * one of the arrays base[j][0..nbase[j]) a dump fills (each by ifindex).
  * Areas in have were read already (the features of the link list's dump).
  */
 static int read_devs(struct eth *eth, const struct link *links, size_t nl,
-		     const unsigned *masks, struct eth_dev *devs, size_t nd,
+		     const unsigned *masks, struct eth_dev *const *dev,
+		     struct eth_dev *const base[2], const size_t nbase[2],
 		     unsigned have, struct err *err)
 {
 	unsigned dumped = have;
@@ -253,25 +306,27 @@ static int read_devs(struct eth *eth, const struct link *links, size_t nl,
 			users += !!(masks[i] & ETH_AREA_BIT(a));
 		if (users < DUMP_MIN || (have & ETH_AREA_BIT(a)))
 			continue;
-		rc = eth_dump(eth, a, devs, nd, err);
-		if (rc)
-			return rc;
+		for (int j = 0; j < 2; j++) {
+			rc = nbase[j] ? eth_dump(eth, a, base[j], nbase[j], err)
+				      : 0;
+			if (rc)
+				return rc;
+		}
 		dumped |= ETH_AREA_BIT(a);
 	}
-	for (size_t i = 0, k = 0; i < nl; i++) {
+	for (size_t i = 0; i < nl; i++) {
 		if (!masks[i])
 			continue;
 		rc = eth_dev_read(eth, links[i].ifindex, masks[i] & ~dumped,
-				  &devs[k], err);
+				  dev[i], err);
 		if (rc)
 			return err_prefix(err, "%s", links[i].name);
 		/* every device answers FEATURES_GET: missing means gone */
 		if ((dumped & ~have & masks[i] & ETH_AREA_BIT(ETH_FEATURES)) &&
-		    !devs[k].a[ETH_FEATURES].supported)
+		    !dev[i]->a[ETH_FEATURES].supported)
 			return err_set(err, -ENODEV, "%s: interface vanished "
 				       "while its settings were read",
 				       links[i].name);
-		k++;
 	}
 	return 0;
 }
@@ -325,18 +380,53 @@ static int keep_only(const struct profile *p, struct link *links, size_t *n,
 	return 0;
 }
 
+/*
+ * Where each matched link's device state lives: in the features dump's
+ * array when it has the device (no copy), else in *own (links are by
+ * ifindex, so own is too).
+ */
+static struct eth_dev **place_devs(const struct link *links, size_t nl,
+				   const unsigned *masks, struct eth_dev *all,
+				   size_t nall, struct eth_dev **own,
+				   size_t *nown)
+{
+	struct eth_dev **dev = calloc(nl + 1, sizeof(*dev));
+	size_t k = 0;
+
+	if (!dev)
+		abort();
+	for (size_t i = 0; i < nl; i++) {
+		if (masks[i] && all)
+			dev[i] = bsearch(&links[i].ifindex, all, nall,
+					 sizeof(*all), by_ifindex);
+		k += masks[i] && !dev[i];
+	}
+	*own = calloc(k + 1, sizeof(**own));
+	if (!*own)
+		abort();
+	*nown = k;
+	for (size_t i = 0, j = 0; i < nl; i++) {
+		if (!masks[i] || dev[i])
+			continue;
+		dev[i] = &(*own)[j++];
+		dev[i]->ifindex = links[i].ifindex;
+	}
+	return dev;
+}
+
 static int nic_build(const struct profile *p, struct plan *plan,
 		     struct err *err)
 {
 	struct expansion **exp;
+	struct feat_keys *keys;
 	struct dev_wants *w;
-	struct eth_dev *devs;
+	struct eth_dev **dev, *own;
 	unsigned *masks;
-	bool *matched;
+	bool *matched, *hit;
 	struct link *links = NULL;
 	struct eth_dev *all;
 	struct eth *eth;
-	size_t nl, nd = 0, nall;
+	size_t nl, nall, nown;
 	int rc;
 
 	if (!p->nnic)
@@ -355,55 +445,46 @@ static int nic_build(const struct profile *p, struct plan *plan,
 	}
 	matched = calloc(p->nnic, sizeof(*matched));
 	masks = calloc(nl + 1, sizeof(*masks));
+	/* hit[i * nnic + s]: section s matches link i (globs run once) */
+	hit = calloc(nl * p->nnic + 1, sizeof(*hit));
 	exp = calloc(p->nnic, sizeof(*exp));
-	w = malloc(sizeof(*w));
-	if (!matched || !masks || !exp || !w)
+	w = calloc(1, sizeof(*w));
+	keys = calloc(1, sizeof(*keys));
+	if (!matched || !masks || !hit || !exp || !w || !keys)
 		abort();
 	for (size_t s = 0; s < p->nnic; s++) {
 		exp[s] = calloc(p->nic[s].nkv + 1, sizeof(**exp));
 		if (!exp[s])
 			abort();
 		for (size_t k = 0; k < p->nic[s].nkv; k++)
-			exp[s][k].n = -1;
+			exp[s][k].n = exp[s][k].area = -1;
 	}
 	for (size_t i = 0; i < nl; i++) {
 		for (size_t s = 0; s < p->nnic; s++) {
 			if (!links_match(&links[i], p->nic[s].match))
 				continue;
+			hit[i * p->nnic + s] = true;
 			matched[s] = true;
 			masks[i] |= section_areas(&p->nic[s]);
 		}
-		nd += !!masks[i];
 	}
-	/* links are by ifindex, so devs are too */
-	devs = calloc(nd + 1, sizeof(*devs));
-	if (!devs)
-		abort();
-	for (size_t i = 0, k = 0; i < nl; i++) {
-		const struct eth_dev *d;
-
-		if (!masks[i])
-			continue;
-		d = all ? bsearch(&links[i].ifindex, all, nall, sizeof(*all),
-				  by_ifindex) : NULL;
-		if (d)
-			devs[k] = *d;
-		devs[k++].ifindex = links[i].ifindex;
-	}
-	rc = read_devs(eth, links, nl, masks, devs, nd,
+	dev = place_devs(links, nl, masks, all, nall, &own, &nown);
+	rc = read_devs(eth, links, nl, masks, dev,
+		       (struct eth_dev *[2]){ all, own },
+		       (size_t[2]){ nall, nown },
 		       all ? ETH_AREA_BIT(ETH_FEATURES) : 0, err);
-	for (size_t i = 0, k = 0; i < nl && !rc; i++) {
+	for (size_t i = 0; i < nl && !rc; i++) {
 		if (!masks[i])
 			continue;
-		memset(w, 0, sizeof(*w));
+		wants_clear(w);
 		for (size_t s = 0; s < p->nnic; s++)
-			if (links_match(&links[i], p->nic[s].match))
+			if (hit[i * p->nnic + s])
 				collect(plan, eth, &links[i], &p->nic[s],
 					exp[s], w);
-		plan_features(plan, eth, &links[i], &devs[k], w);
+		plan_features(plan, eth, &links[i], dev[i], w, keys);
 		for (int a = ETH_COALESCE; a < ETH_AREA_N; a++)
-			plan_params(plan, &links[i], &devs[k], w, a);
-		k++;
+			if (w->mask & ETH_AREA_BIT(a))
+				plan_params(plan, &links[i], dev[i], w, a);
 	}
 	for (size_t s = 0; s < p->nnic && !p->nonly_ifs; s++)
 		if (!matched[s])
@@ -413,9 +494,12 @@ static int nic_build(const struct profile *p, struct plan *plan,
 	for (size_t s = 0; s < p->nnic; s++)
 		free(exp[s]);
 	free(exp);
-	free(devs);
+	free(dev);
+	free(own);
 	free(all);
+	free(keys);
 	free(w);
+	free(hit);
 	free(masks);
 	free(matched);
 	free(links);

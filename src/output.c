@@ -73,41 +73,132 @@ static bool shown(const struct change *c)
 	return c->status != CS_SAME;
 }
 
+/*
+ * plan_print_text()'s lines gather here and reach the stream in large
+ * writes: one fprintf per part of a line cost more than building the plan.
+ */
+struct out {
+	FILE *f;
+	size_t len;
+	char b[4096];
+};
+
+static void out_flush(struct out *o)
+{
+	if (o->len)
+		fwrite(o->b, 1, o->len, o->f);
+	o->len = 0;
+}
+
+static void out_put(struct out *o, const char *s, size_t n)
+{
+	if (n > sizeof(o->b) - o->len) {
+		out_flush(o);
+		if (n > sizeof(o->b)) {
+			fwrite(s, 1, n, o->f);
+			return;
+		}
+	}
+	memcpy(o->b + o->len, s, n);
+	o->len += n;
+}
+
+static void out_str(struct out *o, const char *s)
+{
+	out_put(o, s, strlen(s));
+}
+
+static void out_spaces(struct out *o, size_t n)
+{
+	static const char sp[] = "                                ";
+
+	for (size_t k; n; n -= k) {
+		k = n < sizeof(sp) - 1 ? n : sizeof(sp) - 1;
+		out_put(o, sp, k);
+	}
+}
+
+/* What change_label() gives, truncated as its buffer of LABEL_BUF would. */
+#define LABEL_BUF 512
+
+static size_t label_len(const struct change *c)
+{
+	size_t l = strlen(c->key) + (c->dev ? strlen(c->dev) + 1 : 0);
+
+	return l < LABEL_BUF - 1 ? l : LABEL_BUF - 1;
+}
+
+static void out_label(struct out *o, const struct change *c, size_t len)
+{
+	size_t d;
+
+	if (!c->dev) {
+		out_put(o, c->key, len);
+		return;
+	}
+	d = strlen(c->dev);
+	d = d < len ? d : len;
+	out_put(o, c->dev, d);
+	if (d < len)
+		out_put(o, " ", 1);
+	if (d + 1 < len)
+		out_put(o, c->key, len - d - 1);
+}
+
 void plan_print_text(FILE *f, const struct plan *p, enum view v)
 {
 	bool colour = use_colour(f);
 	size_t w = 0, sw = 0;
-	char label[512];
+	struct out o = { .f = f };
 
 	for (size_t i = 0; i < p->n; i++) {
 		size_t l;
 
 		if (!shown(&p->v[i]))
 			continue;
-		l = strlen(change_label(&p->v[i], label, sizeof(label)));
+		l = label_len(&p->v[i]);
 		w = l > w ? l : w;
 		l = strlen(status_label(p->v[i].status, v));
 		sw = l > sw ? l : sw;
 	}
+	/* "STATUS  LABEL: before -> after  (note)", the columns aligned */
 	for (size_t i = 0; i < p->n; i++) {
 		const struct change *c = &p->v[i];
 		bool values = c->status != CS_UNSUPPORTED &&
 			      c->status != CS_INVALID;
+		const char *st;
+		size_t l, ll;
 
 		if (!shown(c))
 			continue;
-		change_label(c, label, sizeof(label));
-		fprintf(f, "%s%-*s%s  %s:%*s", colour ? status_colour(c->status)
-			: "", (int)sw, status_label(c->status, v),
-			colour ? "\033[0m" : "", label,
-			(int)(w - strlen(label) + 1), "");
-		if (values)
-			fprintf(f, "%s -> %s", c->before ? c->before : "?",
-				c->after);
-		if (c->note)
-			fprintf(f, "%s%s", values ? "  (" : "", c->note);
-		fprintf(f, "%s\n", values && c->note ? ")" : "");
+		st = status_label(c->status, v);
+		l = strlen(st);
+		ll = label_len(c);
+		if (colour)
+			out_str(&o, status_colour(c->status));
+		out_put(&o, st, l);
+		out_spaces(&o, sw > l ? sw - l : 0);
+		if (colour)
+			out_str(&o, "\033[0m");
+		out_put(&o, "  ", 2);
+		out_label(&o, c, ll);
+		out_put(&o, ":", 1);
+		out_spaces(&o, w - ll + 1);
+		if (values) {
+			out_str(&o, c->before ? c->before : "?");
+			out_put(&o, " -> ", 4);
+			out_str(&o, c->after);
+		}
+		if (c->note) {
+			if (values)
+				out_put(&o, "  (", 3);
+			out_str(&o, c->note);
+		}
+		if (values && c->note)
+			out_put(&o, ")", 1);
+		out_put(&o, "\n", 1);
 	}
+	out_flush(&o);
 }
 
 static json_object *jstr(const char *s)

@@ -153,18 +153,6 @@ static enum txn_stage confirm_unarmed(struct txn *t, struct err *e)
 	return TXN_FAILED;
 }
 
-/* The changes stand and rollback works; only a crash could bring the
- * in-progress mark back, which the next command would then report. */
-static void settle(struct txn *t)
-{
-	int rc = txn_settle(t);
-
-	if (rc)
-		pt_error("%s/snapshots: fsync: %s: snapshot %u may show as "
-			 "interrupted after a crash", t->st.path,
-			 strerror(-rc), t->snap.id);
-}
-
 int txn_command(struct txn *t, enum format fmt, bool detailed)
 {
 	struct err e = { 0 };
@@ -191,8 +179,6 @@ int txn_command(struct txn *t, enum format fmt, bool detailed)
 				 be.msg);
 	}
 	if (t->confirm_secs && !t->dry_run) {
-		/* a fork takes no threads along: the sync ends before it */
-		settle(t);
 		if (st == TXN_OK && t->snapshot_written && !t->failed) {
 			int rc = confirm_start(t, &e);
 
@@ -242,7 +228,6 @@ int txn_command(struct txn *t, enum format fmt, bool detailed)
 		   !(t->prof.nerrors && st == TXN_BAD_INPUT && !t->planned)) {
 		pt_error("%s", e.msg);
 	}
-	settle(t);
 	boot_conflicts_free(&t->conflicts);
 	txn_free(t);
 	return finish_stdout(code);

@@ -18,7 +18,6 @@
 #include <limits.h>
 #include <unistd.h>
 
-#include "bgsync.h"
 #include "profile.h"
 #include "strbuf.h"
 #include "snapshot.h"
@@ -563,9 +562,8 @@ int snapshot_write(const struct state *st, const struct plan *plan,
 		   struct err *err)
 {
 	struct snap_ids ids;
-	struct bgsync sync;
 	char name[32], tmp[64], *text = NULL;
-	int fd, rc, sync_rc;
+	int fd, rc;
 
 	m->ns = st->ns;
 	rc = snapshot_ids(st, &ids, err);
@@ -586,20 +584,19 @@ int snapshot_write(const struct state *st, const struct plan *plan,
 		rc = state_write_tmp(st, text, tmp, sizeof(tmp), &fd, err);
 	if (rc)
 		goto out;
-	/* the disk writes it while the text is checked and the baseline
-	 * brought up to date; it is renamed into place only once synced */
-	bgsync_start(&sync, fd);
+	/* the disk takes the text while it is checked and the baseline
+	 * brought up to date; the fsync then waits for what is left */
+	sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
 	rc = verify(plan, text, err);
 	if (!rc)
 		rc = update_baseline(st, plan, m, text, ids.ngen ?
 				     ids.gen[ids.ngen - 1] : 0, err);
-	sync_rc = bgsync_wait(&sync);
 	if (rc) {
 		close(fd);
 		unlinkat(st->sfd, tmp, 0);
 		goto out;
 	}
-	rc = state_commit_tmp(st, tmp, fd, sync_rc, name, err);
+	rc = state_commit_tmp(st, tmp, fd, fsync(fd) ? -errno : 0, name, err);
 	if (rc)
 		goto out;
 	/* in progress until snapshot_done(): a kill leaves the mark */
@@ -611,6 +608,7 @@ int snapshot_write(const struct state *st, const struct plan *plan,
 			     strerror(errno));
 	else
 		close(fd);
+	/* the renames (the baseline's too) are durable once it is synced */
 	if (!rc)
 		rc = state_sync(st, err);
 	if (!rc)
@@ -637,16 +635,6 @@ int snapshot_done(const struct state *st, unsigned id, struct err *err)
 	int rc = unmark(st, id, err);
 
 	return rc ? rc : state_sync(st, err);
-}
-
-int snapshot_done_async(const struct state *st, unsigned id,
-			struct bgsync *sync, struct err *err)
-{
-	int rc = unmark(st, id, err);
-
-	if (!rc)
-		bgsync_start(sync, st->sfd);
-	return rc;
 }
 
 void snapshot_clean(const struct state *st)

@@ -6,7 +6,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "bgsync.h"
 #include "err.h"
 #include "netns.h"
 #include "plan.h"
@@ -71,10 +70,6 @@ bool snapshot_complete(const struct profile *p, unsigned id);
 
 /* The transaction of snapshot `id` completed: drop its in-progress mark. */
 int snapshot_done(const struct state *st, unsigned id, struct err *err);
-/* The same, the directory synced on another thread: bgsync_wait(sync)
- * follows on every path (while the report is written, say). */
-int snapshot_done_async(const struct state *st, unsigned id,
-			struct bgsync *sync, struct err *err);
 
 /*
  * Interrupted snapshot `id` is dealt with (rolled back, or accepted by the

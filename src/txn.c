@@ -98,10 +98,8 @@ static enum txn_stage run_locked(struct txn *t, struct err *err)
 			}
 			return TXN_FAILED;
 		}
-		/* the report is written while the directory is synced */
-		if (snapshot_done_async(&t->st, t->snap.id, &t->done_sync, err))
+		if (snapshot_done(&t->st, t->snap.id, err))
 			return TXN_FAILED;
-		t->syncing = true;
 	}
 	/* the interrupted transaction and all after it are undone */
 	if (t->snapshot && t->target.interrupted)
@@ -128,17 +126,8 @@ enum txn_stage txn_run(struct txn *t, struct err *err)
 	return st;
 }
 
-int txn_settle(struct txn *t)
-{
-	if (!t->syncing)
-		return 0;
-	t->syncing = false;
-	return bgsync_wait(&t->done_sync);
-}
-
 void txn_free(struct txn *t)
 {
-	txn_settle(t);
 	profile_free(&t->prof);
 	plan_free(&t->plan);
 	state_close(&t->st);

@@ -44,8 +44,6 @@ struct txn {
 	bool revert_failed;	/* ... and the revert did not fully work */
 	struct boot_conflicts conflicts;
 	long long confirm_deadline;	/* epoch seconds; 0: nothing pending */
-	struct bgsync done_sync;	/* the mark's removal, being synced */
-	bool syncing;
 };
 
 enum txn_stage { TXN_OK, TXN_BAD_INPUT, TXN_FAILED };
@@ -56,9 +54,6 @@ enum txn_stage { TXN_OK, TXN_BAD_INPUT, TXN_FAILED };
  * fills err for anything but TXN_OK.
  */
 enum txn_stage txn_run(struct txn *t, struct err *err);
-/* Wait for the directory sync txn_run() left running: 0 or -errno. */
-int txn_settle(struct txn *t);
-/* Settles too; frees what txn_run() filled. */
 void txn_free(struct txn *t);
 
 #endif

@@ -72,8 +72,8 @@ build/%.o: src/%.c | build
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
 
 build/tests/%: tests/unit/%.c $(CORE_OBJ) $(TEST_OBJ) | build
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $^ \
-		$(PKG_LIBS) $(CMOCKA_LIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ \
+		$(filter %.c %.o,$^) $(PKG_LIBS) $(CMOCKA_LIBS)
 
 # The BPF side: vmlinux.h from this kernel's BTF (CO-RE relocates the field
 # offsets at load time), an object built by clang, a skeleton embedding it.

@@ -374,18 +374,18 @@ int eth_dump_all(struct eth *eth, struct eth_dev **out, size_t *n,
 
 _Static_assert(ETH_BATCH_MAX <= NL_BATCH_MAX, "a datagram's worth of SETs");
 
-int eth_features_set_many(struct eth *eth, struct eth_feature_req *v,
-			  size_t n, size_t *sent, struct err *e)
+int eth_features_set(struct eth *eth, struct eth_feature_req *v, size_t n,
+		     size_t *sent, struct err *e)
 {
-	struct eth_parse p[NL_BATCH_MAX];
-	struct err errs[NL_BATCH_MAX];
-	void *data[NL_BATCH_MAX];
-	int codes[NL_BATCH_MAX];
-	bool failed = false;
-	size_t done = 0;
+	struct eth_parse p[ETH_BATCH_MAX];
+	struct err errs[ETH_BATCH_MAX];
+	void *data[ETH_BATCH_MAX];
+	int codes[ETH_BATCH_MAX], rc;
 
-	if (sent)
-		*sent = 0;
+	*sent = 0;
+	if (n > ETH_BATCH_MAX)
+		return err_set(e, -E2BIG, "%zu feature requests for one "
+			       "datagram", n);
 	if (!eth_kernel_has(eth, ETH_FEATURES, true))
 		return kernel_lacks(ETH_FEATURES, e);
 	for (size_t k = 0; k < n; k++)
@@ -393,63 +393,31 @@ int eth_features_set_many(struct eth *eth, struct eth_feature_req *v,
 			if (eth_bit(&v[k].mask, i))
 				return err_set(e, -EINVAL, "feature bit %u out "
 					       "of range", i);
-	/* after a datagram with a refusal in it, nothing more is sent */
-	while (done < n && !failed) {
-		struct nlmsghdr *nlh;
-		size_t k = 0;
-		int rc;
-
-		/* a batch is never empty: the first message always fits */
-		while (done + k < n &&
-		       (nlh = nl_batch_genl_msg(eth->nl, eth->fam.id,
+	for (size_t k = 0; k < n; k++) {
+		struct nlmsghdr *nlh = nl_batch_genl_msg(eth->nl, eth->fam.id,
 						ETHTOOL_MSG_FEATURES_SET,
-						ETHTOOL_GENL_VERSION, 0))) {
-			struct eth_feature_req *r = &v[done + k];
+						ETHTOOL_GENL_VERSION, 0);
 
-			put_header(nlh, r->ifindex, r->ifname,
-				   ETHTOOL_FLAG_COMPACT_BITSETS);
-			eth_bitset_put(nlh, ETHTOOL_A_FEATURES_WANTED,
-				       eth->nfeat, &r->value, &r->mask);
-			init_parse(eth, &p[k]);
-			p[k].res = &r->res;
-			memset(&r->res, 0, sizeof(r->res));
-			errs[k].code = 0;
-			errs[k].msg[0] = '\0';
-			data[k] = &p[k];
-			k++;
-		}
-		if (sent)
-			*sent = done + k;
-		/* the reply is the diff; it comes unless ETHTOOL_FLAG_OMIT_REPLY */
-		rc = nl_batch_run(eth->nl, eth_parse_features_set, data, errs,
-				  codes, e);
-		if (rc)
-			return rc;
-		for (size_t i = 0; i < k; i++) {
-			v[done + i].code = codes[i];
-			v[done + i].e = errs[i];
-			failed |= codes[i] != 0;
-		}
-		done += k;
+		/* never NULL: n <= ETH_BATCH_MAX, each under 200 bytes */
+		put_header(nlh, v[k].ifindex, v[k].ifname,
+			   ETHTOOL_FLAG_COMPACT_BITSETS);
+		eth_bitset_put(nlh, ETHTOOL_A_FEATURES_WANTED, eth->nfeat,
+			       &v[k].value, &v[k].mask);
+		init_parse(eth, &p[k]);
+		p[k].res = &v[k].res;
+		memset(&v[k].res, 0, sizeof(v[k].res));
+		errs[k].code = 0;
+		errs[k].msg[0] = '\0';
+		data[k] = &p[k];
 	}
-	return 0;
-}
-
-int eth_features_set(struct eth *eth, int ifindex, const char *ifname,
-		     const struct eth_bits *mask,
-		     const struct eth_bits *value,
-		     struct eth_feature_result *res, struct err *e)
-{
-	struct eth_feature_req r = { .ifindex = ifindex, .ifname = ifname,
-				     .mask = *mask, .value = *value };
-	int rc = eth_features_set_many(eth, &r, 1, NULL, e);
-
-	if (!rc && r.code && e)
-		*e = r.e;
-	if (!rc)
-		rc = r.code;
-	if (!rc && res)
-		*res = r.res;
+	*sent = n;
+	/* the reply is the diff; it comes unless ETHTOOL_FLAG_OMIT_REPLY */
+	rc = nl_batch_run(eth->nl, eth_parse_features_set, data, errs, codes,
+			  e);
+	for (size_t k = 0; !rc && k < n; k++) {
+		v[k].code = codes[k];
+		v[k].e = errs[k];
+	}
 	return rc;
 }
 

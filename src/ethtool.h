@@ -180,17 +180,16 @@ struct eth_feature_result {
 };
 
 /*
- * FEATURES_SET: WANTED bits in mask get their value from value; nothing else
- * is touched. res (may be NULL) gets the kernel's diff, including dependent
- * bits that changed without being requested. With ifname (may be NULL) the
- * kernel refuses with -ENODEV unless ifindex still has that name.
+ * FEATURES_SET for up to ETH_BATCH_MAX devices, in one datagram: for each,
+ * WANTED bits in mask get their value from value, nothing else is touched,
+ * and res gets the kernel's diff (dependent bits that changed without being
+ * asked included). The request names ifindex and ifname (may be NULL): the
+ * kernel refuses with -ENODEV unless ifindex still has that name. The
+ * kernel works through every request whatever became of the one before.
+ * Returns 0 with each request's outcome in it, or -errno (e filled) when a
+ * bad bit, the kernel or the transport stopped them; *sent counts the
+ * requests sent, which may have taken effect.
  */
-int eth_features_set(struct eth *eth, int ifindex, const char *ifname,
-		     const struct eth_bits *mask,
-		     const struct eth_bits *value,
-		     struct eth_feature_result *res, struct err *e);
-
-/* One FEATURES_SET of several sent together, ETH_BATCH_MAX to a datagram. */
 #define ETH_BATCH_MAX	32
 struct eth_feature_req {
 	int ifindex;
@@ -200,17 +199,8 @@ struct eth_feature_req {
 	int code;			/* out: 0 or -errno */
 	struct err e;			/* out: what went wrong */
 };
-
-/*
- * The same for n devices, ETH_BATCH_MAX to a datagram: the kernel works
- * through every request of a datagram, whatever became of the one before;
- * no datagram follows one with a refusal in it. *sent (may be NULL) counts
- * the requests sent, which may have taken effect. Returns 0 with the
- * outcome of each request sent in it, or -errno (e filled) when a bad
- * bit, the kernel or the transport stopped them.
- */
-int eth_features_set_many(struct eth *eth, struct eth_feature_req *v,
-			  size_t n, size_t *sent, struct err *e);
+int eth_features_set(struct eth *eth, struct eth_feature_req *v, size_t n,
+		     size_t *sent, struct err *e);
 
 struct eth_change {
 	const struct eth_param *param;

@@ -97,13 +97,13 @@ static bool feature_request(struct eth *eth, const struct change *v, size_t n,
 }
 
 /* Each selected change of a group the kernel refused failed. */
-static int refused(struct change *v, size_t n, bool revert, int code,
-		   struct err *err)
+static int refused(struct change *v, size_t n, enum eth_area area,
+		   bool revert, int code, struct err *err)
 {
 	if (code == -ENODEV)
 		vanished(err, v[0].dev);
 	else
-		nic_error(err, v, n, ETH_FEATURES, revert);
+		nic_error(err, v, n, area, revert);
 	for (size_t i = 0; i < n && !revert; i++)
 		if (selected(&v[i], revert)) {
 			v[i].status = CS_FAILED;
@@ -164,7 +164,7 @@ static int set_features(struct eth *eth, struct change *v, size_t n,
 			bool revert, struct err *err)
 {
 	struct eth_feature_req req[ETH_BATCH_MAX];
-	size_t start[ETH_BATCH_MAX + 1], i = 0;
+	size_t start[ETH_BATCH_MAX], glen[ETH_BATCH_MAX], i = 0;
 	int *bit = calloc(n + 1, sizeof(*bit)), rc = 0;
 
 	if (!bit)
@@ -180,16 +180,17 @@ static int set_features(struct eth *eth, struct change *v, size_t n,
 				break;
 			}
 			start[nreq] = i;
+			glen[nreq] = len;
 			nreq += feature_request(eth, &v[i], len, revert,
 						&req[nreq], &bit[i]);
 		}
-		start[nreq] = i;
 		if (!rc)
-			rc = eth_features_set_many(eth, req, nreq, &sent, err);
+			rc = eth_features_set(eth, req, nreq, &sent, err);
 		if (rc) {	/* answers lost: what was sent may have taken */
 			for (size_t k = 0; !revert && k < sent; k++)
-				for (size_t j = start[k]; j < start[k + 1]; j++)
-					v[j].touched |= selected(&v[j], revert);
+				for (size_t j = 0; j < glen[k]; j++)
+					v[start[k] + j].touched |=
+						selected(&v[start[k] + j], revert);
 			break;
 		}
 		for (size_t k = 0; k < sent; k++) {
@@ -197,12 +198,12 @@ static int set_features(struct eth *eth, struct change *v, size_t n,
 			struct err e = { 0 };
 			int one = req[k].code;
 
-			len = nic_group(g, start[k + 1] - start[k]);
 			if (one) {
 				e = req[k].e;
-				one = refused(g, len, revert, one, &e);
+				one = refused(g, glen[k], ETH_FEATURES, revert,
+					      one, &e);
 			} else {
-				one = feature_outcome(eth, g, len, revert,
+				one = feature_outcome(eth, g, glen[k], revert,
 						      &req[k], &bit[start[k]],
 						      &e);
 			}
@@ -235,10 +236,8 @@ static int set_params(struct eth *eth, struct change *v, size_t n,
 			!strcmp(val, "on") ? 1 : u };
 	}
 	rc = eth_params_set(eth, v[0].ifindex, v[0].dev, ch, nch, err);
-	if (rc == -ENODEV)
-		return vanished(err, v[0].dev);
 	if (rc)
-		return nic_error(err, v, n, area, revert);
+		return refused(v, n, area, revert, rc, err);
 	/* the SET took: everything in it must be reverted on failure */
 	for (size_t i = 0; i < n && !revert; i++)
 		if (selected(&v[i], revert))
@@ -294,9 +293,6 @@ int nic_set(struct plan *plan, struct change *v, size_t n, bool revert,
 			continue;
 		}
 		rc = set_params(eth, &v[i], len, area, revert, err);
-		for (size_t j = i; rc && !revert && j < i + len; j++)
-			if (v[j].status == CS_PENDING && !v[j].touched)
-				v[j].status = CS_FAILED;
 		i += len;
 	}
 	return rc;

@@ -12,7 +12,7 @@
 
 /* Feature strings alone are ~10 KiB in one message; dumps batch more. */
 #define NL_RXBUF	(64 * 1024)
-#define NL_TXBUF	(8 * 1024)
+#define NL_TXBUF	(NL_BATCH_MAX * NL_BATCH_MSG_MAX)	/* a full batch */
 #define MAX_ERRNO	4095	/* the kernel's bound (include/linux/err.h) */
 
 struct nl {
@@ -34,9 +34,7 @@ struct run {
 	nl_parse_fn cb;
 	void *data;
 	struct err *e;
-	bool check;		/* match portid/seq (off for recorded buffers) */
 	bool one;		/* the first reply ends it: no ACK was asked for */
-	uint32_t portid, seq;
 	int err;
 	bool done;
 	uint32_t err_off;
@@ -156,6 +154,19 @@ void nl_close(struct nl *nl)
 	free(nl);
 }
 
+static struct nlmsghdr *genl_header(struct nlmsghdr *nlh, uint8_t cmd,
+				    uint8_t version)
+{
+	struct genlmsghdr *g;
+
+	if (!nlh)
+		return NULL;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = cmd;
+	g->version = version;
+	return nlh;
+}
+
 struct nlmsghdr *nl_msg(struct nl *nl, uint16_t type, uint16_t flags)
 {
 	struct nlmsghdr *nlh;
@@ -179,8 +190,7 @@ struct nlmsghdr *nl_batch_msg(struct nl *nl, uint16_t type, uint16_t flags)
 	if (nl->open)
 		nl->batch_len += NLMSG_ALIGN(nl->open->nlmsg_len);
 	nl->open = NULL;
-	if (nl->batch_n == NL_BATCH_MAX ||
-	    nl->batch_len + NL_BATCH_MSG_MAX > NL_TXBUF)
+	if (nl->batch_n == NL_BATCH_MAX)
 		return NULL;
 	nlh = mnl_nlmsg_put_header(nl->tx + nl->batch_len);
 	nlh->nlmsg_type = type;
@@ -195,27 +205,13 @@ struct nlmsghdr *nl_batch_msg(struct nl *nl, uint16_t type, uint16_t flags)
 struct nlmsghdr *nl_batch_genl_msg(struct nl *nl, uint16_t family, uint8_t cmd,
 				   uint8_t version, uint16_t flags)
 {
-	struct nlmsghdr *nlh = nl_batch_msg(nl, family, flags);
-	struct genlmsghdr *g;
-
-	if (!nlh)
-		return NULL;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->cmd = cmd;
-	g->version = version;
-	return nlh;
+	return genl_header(nl_batch_msg(nl, family, flags), cmd, version);
 }
 
 struct nlmsghdr *nl_genl_msg(struct nl *nl, uint16_t family, uint8_t cmd,
 			     uint8_t version, uint16_t flags)
 {
-	struct nlmsghdr *nlh = nl_msg(nl, family, flags);
-	struct genlmsghdr *g;
-
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->cmd = cmd;
-	g->version = version;
-	return nlh;
+	return genl_header(nl_msg(nl, family, flags), cmd, version);
 }
 
 const struct nlattr *nl_err_attr(const struct nl *nl)
@@ -359,15 +355,8 @@ static void run_buf(struct run *r, const void *buf, size_t len)
 	const char *p = buf;
 	size_t left = len, step;
 
-	for (; !r->done && (step = msg_step(p, left)); p += step, left -= step) {
-		const struct nlmsghdr *nlh = (const void *)p;
-
-		/* Leftovers of an earlier, abandoned request. */
-		if (r->check && (nlh->nlmsg_pid != r->portid ||
-				 nlh->nlmsg_seq != r->seq))
-			continue;
-		run_msg(r, nlh);
-	}
+	for (; !r->done && (step = msg_step(p, left)); p += step, left -= step)
+		run_msg(r, (const void *)p);
 }
 
 int nl_parse_buf(const void *buf, size_t len, nl_parse_fn cb, void *data,
@@ -379,31 +368,56 @@ int nl_parse_buf(const void *buf, size_t len, nl_parse_fn cb, void *data,
 	return r.err;
 }
 
+/*
+ * Send len bytes of n requests, numbered from seq0, and run r[i] on the
+ * answers to the i-th until each is done. Answers to earlier, abandoned
+ * requests (and to no request of ours) are skipped.
+ */
+static int exchange(struct nl *nl, const void *buf, size_t len, uint32_t seq0,
+		    struct run *r, unsigned int n, struct err *e)
+{
+	unsigned int left = n;
+	int ret;
+
+	nl->tx_len = len;
+	ret = nl->t->send(nl->t, buf, len);
+	if (ret < 0)
+		return err_set(e, ret, "netlink send: %s", strerror(-ret));
+	while (left) {
+		ssize_t got = nl->t->recv(nl->t, nl->rx, NL_RXBUF);
+		const char *p = nl->rx;
+		size_t step, bytes = got > 0 ? (size_t)got : 0;
+
+		if (got == -EINTR)
+			continue;
+		if (got < 0)
+			return err_set(e, (int)got, "netlink receive: %s",
+				       strerror((int)-got));
+		for (; (step = msg_step(p, bytes)); p += step, bytes -= step) {
+			const struct nlmsghdr *nlh = (const void *)p;
+			/* wraps below seq0: skipped */
+			uint32_t i = nlh->nlmsg_seq - seq0;
+
+			if (nlh->nlmsg_pid != nl->portid || i >= n || r[i].done)
+				continue;
+			run_msg(&r[i], nlh);
+			left -= r[i].done;
+		}
+	}
+	return 0;
+}
+
 static int request(struct nl *nl, struct nlmsghdr *nlh, nl_parse_fn cb,
 		   void *data, bool one, struct err *e)
 {
-	struct run r = {
-		.cb = cb, .data = data, .e = e, .check = true, .one = one,
-		.portid = nl->portid, .seq = nlh->nlmsg_seq,
-	};
+	struct run r = { .cb = cb, .data = data, .e = e, .one = one };
 	int ret;
 
 	if (one)
 		nlh->nlmsg_flags &= ~NLM_F_ACK;
-	nl->tx_len = nlh->nlmsg_len;
-	ret = nl->t->send(nl->t, nlh, nlh->nlmsg_len);
-	if (ret < 0)
-		return err_set(e, ret, "netlink send: %s", strerror(-ret));
-	while (!r.done) {
-		ssize_t n = nl->t->recv(nl->t, nl->rx, NL_RXBUF);
-
-		if (n == -EINTR)
-			continue;
-		if (n < 0)
-			return err_set(e, (int)n, "netlink receive: %s",
-				       strerror((int)-n));
-		run_buf(&r, nl->rx, (size_t)n);
-	}
+	ret = exchange(nl, nlh, nlh->nlmsg_len, nlh->nlmsg_seq, &r, 1, e);
+	if (ret)
+		return ret;
 	nl->err_off = r.err_off;
 	return r.err;
 }
@@ -424,45 +438,22 @@ int nl_batch_run(struct nl *nl, nl_parse_fn cb, void *const *data,
 		 struct err *errs, int *codes, struct err *e)
 {
 	struct run r[NL_BATCH_MAX];
-	unsigned int n = nl->batch_n, left = n;
+	unsigned int n = nl->batch_n;
+	size_t len;
 	int ret;
 
 	if (nl->open)
 		nl->batch_len += NLMSG_ALIGN(nl->open->nlmsg_len);
+	len = nl->batch_len;
 	nl->open = NULL;
-	nl->batch_n = 0;
+	nl->batch_n = nl->batch_len = 0;
 	for (unsigned int i = 0; i < n; i++)
 		r[i] = (struct run){ .cb = cb, .data = data[i], .e = &errs[i],
 				     .one = true };
-	nl->tx_len = nl->batch_len;
-	ret = n ? nl->t->send(nl->t, nl->tx, nl->batch_len) : 0;
-	nl->batch_len = 0;
-	if (ret < 0)
-		return err_set(e, ret, "netlink send: %s", strerror(-ret));
-	while (left) {
-		ssize_t got = nl->t->recv(nl->t, nl->rx, NL_RXBUF);
-		const char *p = nl->rx;
-		size_t step, bytes = got > 0 ? (size_t)got : 0;
-
-		if (got == -EINTR)
-			continue;
-		if (got < 0)
-			return err_set(e, (int)got, "netlink receive: %s",
-				       strerror((int)-got));
-		for (; (step = msg_step(p, bytes)); p += step, bytes -= step) {
-			const struct nlmsghdr *nlh = (const void *)p;
-			/* wraps for an older request's leftovers: skipped */
-			uint32_t i = nlh->nlmsg_seq - nl->batch_seq;
-
-			if (nlh->nlmsg_pid != nl->portid || i >= n || r[i].done)
-				continue;
-			run_msg(&r[i], nlh);
-			left -= r[i].done;
-		}
-	}
-	for (unsigned int i = 0; i < n; i++)
+	ret = n ? exchange(nl, nl->tx, len, nl->batch_seq, r, n, e) : 0;
+	for (unsigned int i = 0; !ret && i < n; i++)
 		codes[i] = r[i].err;
-	return 0;
+	return ret;
 }
 
 bool nl_family_has_op(const struct nl_family *fam, unsigned int cmd)

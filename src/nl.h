@@ -82,8 +82,8 @@ int nl_request_one(struct nl *nl, struct nlmsghdr *nlh, nl_parse_fn cb,
  * Batches: requests that are each answered by exactly one message (as for
  * nl_request_one()) travel together in one datagram. nl_batch_msg() starts
  * the next request behind the last (NLM_F_REQUEST set, no ACK), or returns
- * NULL when the batch is full: run it and start again. A message must stay
- * under NL_BATCH_MSG_MAX bytes. nl_batch_run() sends the batch and runs cb
+ * NULL once the batch holds NL_BATCH_MAX: run it and start again. A message
+ * must stay under NL_BATCH_MSG_MAX bytes. nl_batch_run() sends the batch and runs cb
  * on each answer with data[i] for the i-th request; codes[i] gets its 0 or
  * -errno, errs[i] its message. Returns 0, or -errno when the transport
  * failed (after the send, any request may have taken effect).

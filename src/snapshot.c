@@ -619,7 +619,7 @@ out:
 	return rc;
 }
 
-static int unmark(const struct state *st, unsigned id, struct err *err)
+int snapshot_done(const struct state *st, unsigned id, struct err *err)
 {
 	char name[32];
 
@@ -627,14 +627,7 @@ static int unmark(const struct state *st, unsigned id, struct err *err)
 	if (unlinkat(st->sfd, name, 0) && errno != ENOENT)
 		return err_set(err, -errno, "%s/snapshots/%s: %s", st->path,
 			       name, strerror(errno));
-	return 0;
-}
-
-int snapshot_done(const struct state *st, unsigned id, struct err *err)
-{
-	int rc = unmark(st, id, err);
-
-	return rc ? rc : state_sync(st, err);
+	return state_sync(st, err);
 }
 
 void snapshot_clean(const struct state *st)

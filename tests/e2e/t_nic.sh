@@ -301,9 +301,26 @@ P
 	expect_eq "$(ethtool -l v0)" "$before_l" "ethtool -l v0"
 }
 
-test_nic_interface_deleted_between_plan_and_apply_fails_and_reverts() {
+# apply_deleting IF: apply p.ini, deleting IF between the plan and the first
+# write. The snapshot's rename() comes after the plan and before the first
+# write: holding it 2 s leaves time to delete the planned interface.
+apply_deleting() {
 	command -v strace > /dev/null ||
 		fail "strace is needed (scripts/deps.sh installs it)"
+	set +e
+	strace -f -o /dev/null -e trace=/^rename \
+		-e inject=/^rename:delay_enter=2000000 \
+		"$PORTTUNE" --state-dir "$STATE" apply --profile "$WORK/p.ini" \
+		> "$WORK/out" 2> "$WORK/err" &
+	pid=$!
+	sleep 0.7
+	ip link del "$1"
+	wait $pid
+	RC=$?
+	set -e
+}
+
+test_nic_interface_deleted_between_plan_and_apply_fails_and_reverts() {
 	nic_devices
 	fin=$(sysctl_get net.ipv4.tcp_fin_timeout)
 	profile p.ini <<'P'
@@ -312,19 +329,7 @@ net.ipv4.tcp_fin_timeout = 25
 [nic v0]
 offload.gso = off
 P
-	# The snapshot's rename() comes after the plan and before the first
-	# write: holding it 2 s leaves time to delete the planned interface.
-	set +e
-	strace -f -o /dev/null -e trace=/^rename \
-		-e inject=/^rename:delay_enter=2000000 \
-		"$PORTTUNE" --state-dir "$STATE" apply --profile "$WORK/p.ini" \
-		> "$WORK/out" 2> "$WORK/err" &
-	pid=$!
-	sleep 0.7
-	ip link del v0
-	wait $pid
-	RC=$?
-	set -e
+	apply_deleting v0
 	expect_rc 1
 	expect_err 'apply failed: v0: interface vanished'
 	expect_err 'reverted 1 change: the host is as it was'
@@ -334,8 +339,6 @@ P
 }
 
 test_nic_device_gone_mid_batch_fails_and_reverts_the_batch() {
-	command -v strace > /dev/null ||
-		fail "strace is needed (scripts/deps.sh installs it)"
 	# 40 devices: their offload requests travel 32 to a datagram. The
 	# kernel goes on past the one that fails, so what came after it in
 	# the same datagram was written and is reverted too; the second
@@ -350,17 +353,7 @@ test_nic_device_gone_mid_batch_fails_and_reverts_the_batch() {
 [nic b*]
 offload.gso = off
 P
-	set +e
-	strace -f -o /dev/null -e trace=/^rename \
-		-e inject=/^rename:delay_enter=2000000 \
-		"$PORTTUNE" --state-dir "$STATE" apply --profile "$WORK/p.ini" \
-		> "$WORK/out" 2> "$WORK/err" &
-	pid=$!
-	sleep 0.7
-	ip link del b5
-	wait $pid
-	RC=$?
-	set -e
+	apply_deleting b5
 	expect_rc 1
 	expect_err 'apply failed: b5: interface vanished'
 	expect_err 'reverted 31 changes: the host is as it was'

@@ -31,29 +31,10 @@
 #include "data/ethtool/features_set_lro_on.h"
 #include "data/ethtool/features_set_tso_off.h"
 #include "data/ethtool/features_set_verbose.h"
-#include "data/ethtool/strset_features.h"
 
 #define REPLY(name) rec_##name, rec_##name##_len
 
-static char strings[ETH_FEAT_MAX][32];
-static const char *names[ETH_FEAT_MAX];
-static unsigned int nnames;
-
-/* The recorded kernel's feature string set, as eth_open() would load it. */
-static int load_names(void **state)
-{
-	struct eth_parse p = { .strings = strings };
-	struct err e = { 0 };
-	unsigned int i;
-
-	(void)state;
-	if (nl_parse_buf(REPLY(strset_features), eth_parse_strset, &p, &e))
-		return -1;
-	nnames = p.nstrings;
-	for (i = 0; i < nnames; i++)
-		names[i] = strings[i];
-	return 0;
-}
+#include "eth_names.h"
 
 static int bit_of(const char *name)
 {

@@ -20,6 +20,7 @@
 #include "keyspec.h"
 #include "profile.h"
 #include "profile_kv.h"
+#include "strpool.h"
 #include "words.h"
 #include "xalloc.h"
 
@@ -656,7 +657,7 @@ static void own_free(struct profile *p)
 void profile_free(struct profile *p)
 {
 	own_free(p);
-	kv_pool_free(p->pool);
+	strpool_free(p->pool);
 	for (size_t i = 0; i < p->nwarnings; i++)
 		free(p->warnings[i]);
 	for (size_t i = 0; i < p->nerrors; i++)

@@ -51,7 +51,7 @@ struct profile {
 	size_t nerrors;
 	char **files;		/* every file read, for the pointers above */
 	size_t nfiles;
-	struct kv_pool *pool;	/* the strings of the key lists */
+	struct strpool *pool;	/* the strings of the key lists */
 	/* apply --interface: plan only these interfaces' NIC settings and no
 	 * sysctls (set by the caller after parsing; not owned) */
 	char *const *only_ifs;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * A profile's key lists: where a key already is, and memory for thousands
- * of short strings (a snapshot has a line per feature per interface).
+ * A profile's key lists: where a key already is among thousands (a
+ * snapshot has a line per feature per interface).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -12,48 +12,16 @@
 /* Up to this many keys a scan is cheaper than hashing (a NIC section of a
  * snapshot holds about six). */
 #define SCAN_MAX 8
-#define POOL_CHUNK 16384
 
-struct kv_pool {
-	struct kv_pool *next;
-	size_t used, size;
-	char mem[];
-};
-
-static char *pool_alloc(struct kv_pool **pool, size_t n)
-{
-	struct kv_pool *p = *pool;
-
-	if (!p || p->size - p->used < n) {
-		size_t size = n > POOL_CHUNK ? n : POOL_CHUNK;
-
-		p = xrealloc(NULL, sizeof(*p) + size);
-		*p = (struct kv_pool){ .next = *pool, .size = size };
-		*pool = p;
-	}
-	p->used += n;
-	return p->mem + p->used - n;
-}
-
-struct pkv kv_make(struct kv_pool **pool, const char *key, const char *value,
+struct pkv kv_make(struct strpool **pool, const char *key, const char *value,
 		   const char *file, int line)
 {
 	size_t klen = strlen(key) + 1, vlen = strlen(value) + 1;
-	char *b = pool_alloc(pool, klen + vlen);
+	char *b = strpool_alloc(pool, klen + vlen);
 
 	memcpy(b, key, klen);
 	memcpy(b + klen, value, vlen);
 	return (struct pkv){ b, b + klen, file, line };
-}
-
-void kv_pool_free(struct kv_pool *pool)
-{
-	while (pool) {
-		struct kv_pool *next = pool->next;
-
-		free(pool);
-		pool = next;
-	}
 }
 
 static uint32_t hash(const char *s)

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "profile.h"
+#include "strpool.h"
 
 /*
  * The key lists of a profile while the parser builds them (a later key
@@ -19,11 +20,8 @@ struct kv_index {
 	size_t n;		/* entries of the list indexed so far */
 };
 
-/* Where the keys and values of one profile live, freed together. */
-struct kv_pool;
-
 /* An entry with copies of key and value in the pool. */
-struct pkv kv_make(struct kv_pool **pool, const char *key, const char *value,
+struct pkv kv_make(struct strpool **pool, const char *key, const char *value,
 		   const char *file, int line);
 /* Put e in the list (v, n) that ix indexes, in place of the same key. */
 void kv_put(struct pkv **v, size_t *n, struct kv_index *ix, struct pkv e);
@@ -34,6 +32,5 @@ void kv_index_reset(struct kv_index *ix);
  * here (kv_put uses it): its capacity follows from n, nothing stores it.
  */
 void *kv_grow(void *v, size_t n, size_t size);
-void kv_pool_free(struct kv_pool *pool);
 
 #endif

@@ -104,7 +104,7 @@ static void nic_sections_do_not_share_keys(void **state)
 /* The index crosses the scan's limit and grows: it finds every key. */
 static void index_finds_what_a_scan_finds(void **state)
 {
-	struct kv_pool *pool = NULL;
+	struct strpool *pool = NULL;
 	struct kv_index ix = { 0 };
 	struct pkv *v = NULL;
 	size_t n = 0;
@@ -134,29 +134,7 @@ static void index_finds_what_a_scan_finds(void **state)
 	}
 	kv_index_reset(&ix);
 	free(v);
-	kv_pool_free(pool);
-}
-
-/* Strings larger than the pool's blocks, between small ones, stay whole. */
-static void pool_keeps_long_and_short_strings(void **state)
-{
-	struct kv_pool *pool = NULL;
-	struct pkv e[3];
-	char *big = malloc(100000);
-
-	(void)state;
-	memset(big, 'x', 99999);
-	big[99999] = '\0';
-	e[0] = kv_make(&pool, "a", "1", "f", 1);
-	e[1] = kv_make(&pool, "big", big, "f", 2);
-	e[2] = kv_make(&pool, "b", "2", "f", 3);
-	assert_string_equal(e[0].key, "a");
-	assert_string_equal(e[0].value, "1");
-	assert_string_equal(e[1].value, big);
-	assert_string_equal(e[2].key, "b");
-	assert_string_equal(e[2].value, "2");
-	kv_pool_free(pool);
-	free(big);
+	strpool_free(pool);
 }
 
 /* kv_grow's capacity is implied by the count: every entry can be written. */
@@ -226,7 +204,6 @@ int main(void)
 		cmocka_unit_test(long_section_keeps_first_place_and_last_value),
 		cmocka_unit_test(nic_sections_do_not_share_keys),
 		cmocka_unit_test(index_finds_what_a_scan_finds),
-		cmocka_unit_test(pool_keeps_long_and_short_strings),
 		cmocka_unit_test(grown_array_holds_every_entry),
 		cmocka_unit_test(nic_key_messages_are_unchanged),
 	};

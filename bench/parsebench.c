@@ -112,26 +112,17 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: parsebench [NIFS (1-4096)]\n");
 		return 2;
 	}
-	plan.v = calloc((size_t)nifs * NFEAT, sizeof(*plan.v));
-	if (!plan.v)
-		return 1;
 	for (int i = 0; i < nifs; i++) {
-		char *dev = malloc(16);
+		char dev[16], key[64];
 
-		if (!dev)
-			return 1;
-		snprintf(dev, 16, "bv%d", i);
+		snprintf(dev, sizeof(dev), "bv%d", i);
 		for (size_t f = 0; f < NFEAT; f++) {
-			struct change *c = &plan.v[plan.n++];
-			char *key = malloc(64);
+			struct change *c;
 
-			if (!key)
-				return 1;
-			snprintf(key, 64, "offload.%s", features[f]);
-			*c = (struct change){ .target = T_NIC, .dev = dev,
-					      .key = key, .before = "on",
-					      .after = "off",
-					      .status = CS_PENDING };
+			snprintf(key, sizeof(key), "offload.%s", features[f]);
+			c = plan_add(&plan, T_NIC, dev, key, "off", NULL, 0);
+			c->before = "on";
+			c->status = CS_PENDING;
 		}
 	}
 	if (snapshot_render(&plan, &m, &text, &e)) {
@@ -148,12 +139,7 @@ int main(int argc, char **argv)
 	printf("  parse/inih %.2fx, parse - inih %.1f us (%.0f ns per "
 	       "setting)\n", t[2] / t[1], t[2] - t[1],
 	       (t[2] - t[1]) * 1000 / (double)plan.n);
-	for (size_t i = 0; i < plan.n; i++) {
-		free(plan.v[i].key);
-		if (i % NFEAT == 0)
-			free(plan.v[i].dev);
-	}
-	free(plan.v);
+	plan_free(&plan);
 	free(text);
 	return 0;
 }

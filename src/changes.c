@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "plan.h"
+#include "strpool.h"
 #include "xalloc.h"
 
 static char *vfmt(const char *fmt, va_list ap)
@@ -45,20 +46,26 @@ void plan_set_note(struct change *c, const char *fmt, ...)
 	va_end(ap);
 }
 
+const char *plan_str(struct plan *plan, const char *s)
+{
+	return strpool_dup(&plan->strs, s);
+}
+
+/* A NIC apply adds a change per feature bit per interface: thousands. */
 struct change *plan_add(struct plan *plan, enum target t, const char *dev,
 			const char *key, const char *after, const char *file,
 			int line)
 {
-	struct change *v = realloc(plan->v, (plan->n + 1) * sizeof(*v));
-
-	if (!v)
-		abort();
-	plan->v = v;
-	v[plan->n] = (struct change){
-		.target = t, .dev = xstrdup0(dev), .key = xstrdup0(key),
-		.after = xstrdup0(after), .file = file, .line = line,
+	if (plan->n >= plan->cap) {
+		plan->cap = plan->n >= 32 ? 2 * plan->n : 64;
+		plan->v = xrealloc(plan->v, plan->cap * sizeof(*plan->v));
+	}
+	plan->v[plan->n] = (struct change){
+		.target = t, .dev = plan_str(plan, dev),
+		.key = plan_str(plan, key), .after = plan_str(plan, after),
+		.file = file, .line = line,
 	};
-	return &v[plan->n++];
+	return &plan->v[plan->n++];
 }
 
 size_t plan_count(const struct plan *plan, enum chg_status st)

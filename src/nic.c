@@ -177,10 +177,10 @@ static void plan_feature(struct plan *plan, struct eth *eth, struct link *l,
 	c = plan_add(plan, T_NIC, l->name, feat_key(keys, eth, b), x->value,
 		     x->file, x->line);
 	c->ifindex = l->ifindex;
-	c->before = strdup(onoff(active));
+	c->before = onoff(active);
 	/* snapshot what was requested; audit what is in effect */
 	if (wanted != active)
-		c->restore = strdup(onoff(wanted));
+		c->restore = onoff(wanted);
 	if (!strcmp(c->before, c->after))
 		/* in effect already; a request that disagrees would
 		 * surface once a feature it depends on changes */
@@ -246,10 +246,12 @@ static void plan_params(struct plan *plan, struct link *l,
 					      nic_area_prefix(area));
 			continue;
 		}
-		if (p->type == ETH_BOOL)
-			c->before = strdup(onoff(v->value));
-		else if (asprintf(&c->before, "%u", v->value) < 0)
-			abort();
+		if (p->type == ETH_BOOL) {
+			c->before = onoff(v->value);
+		} else {
+			snprintf(val, sizeof(val), "%u", v->value);
+			c->before = plan_str(plan, val);
+		}
 		c->status = strcmp(c->before, c->after) ? CS_PENDING : CS_SAME;
 	}
 }

@@ -10,6 +10,7 @@
 
 #include "xalloc.h"
 #include "plan.h"
+#include "strpool.h"
 
 static const struct backend *backend_of(const struct change *c)
 {
@@ -118,14 +119,9 @@ void plan_free(struct plan *plan)
 	for (size_t i = 0; i < T_COUNT; i++)
 		if (backends[i]->release)
 			backends[i]->release(plan);
-	for (size_t i = 0; i < plan->n; i++) {
-		free(plan->v[i].dev);
-		free(plan->v[i].key);
-		free(plan->v[i].before);
-		free(plan->v[i].after);
-		free(plan->v[i].restore);
+	for (size_t i = 0; i < plan->n; i++)
 		free(plan->v[i].note);
-	}
+	strpool_free(plan->strs);
 	for (size_t i = 0; i < plan->nwarnings; i++)
 		free(plan->warnings[i]);
 	free(plan->v);

@@ -20,14 +20,18 @@ enum chg_status {
 	CS_SKIPPED,	/* not attempted: an earlier change failed */
 };
 
+/*
+ * The strings up to `note` are the plan's (plan_add(), plan_str()) or
+ * constants: they live until plan_free() and are never freed one by one.
+ */
 struct change {
 	enum target target;
-	char *dev;		/* interface, NULL for sysctls */
-	char *key;		/* "net.ipv4.tcp_fin_timeout", "offload.rx-gro" */
-	char *before;		/* current value; NULL when unreadable */
-	char *after;		/* desired value */
-	char *restore;		/* what a rollback writes, when not `before` */
-	char *note;		/* why unsupported/failed, side effects */
+	const char *dev;	/* interface, NULL for sysctls */
+	const char *key;	/* "net.ipv4.tcp_fin_timeout", "offload.rx-gro" */
+	const char *before;	/* current value; NULL when unreadable */
+	const char *after;	/* desired value */
+	const char *restore;	/* what a rollback writes, when not `before` */
+	char *note;		/* why unsupported/failed, side effects (malloc) */
 	enum chg_status status;
 	int ifindex;		/* the device planned against */
 	bool touched;		/* a write reached the system: revert it */
@@ -37,7 +41,8 @@ struct change {
 
 struct plan {
 	struct change *v;
-	size_t n;
+	size_t n, cap;		/* cap: room in v, as plan_add() grew it */
+	struct strpool *strs;	/* the changes' strings */
 	char **warnings;
 	size_t nwarnings;
 	void *ctx[T_COUNT];		/* per backend (enum target), e.g. a socket */
@@ -62,6 +67,8 @@ void plan_add_warning(struct plan *plan, const char *fmt, ...)
 struct change *plan_add(struct plan *plan, enum target t, const char *dev,
 			const char *key, const char *after, const char *file,
 			int line);
+/* A copy of s that lives as long as the plan; NULL stays NULL. */
+const char *plan_str(struct plan *plan, const char *s);
 void plan_set_note(struct change *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 const char *chg_status_name(enum chg_status st);

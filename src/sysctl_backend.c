@@ -96,7 +96,7 @@ static int sysctl_build(const struct profile *p, struct plan *plan,
 			c->note = xstrdup0(e.msg);
 			continue;
 		}
-		c->before = xstrdup0(cur);
+		c->before = plan_str(plan, cur);
 		c->status = sysctl_same_value(kv->key, cur, kv->value) ? CS_SAME
 								 : CS_PENDING;
 	}

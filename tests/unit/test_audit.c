@@ -196,7 +196,7 @@ static void drift_is_a_warning(void **state)
 	(void)state;
 	c = plan_add(&plan, T_SYSCTL, NULL, "net.ipv4.tcp_tw_reuse", "1",
 		     "p.ini", 2);
-	c->before = strdup("2");
+	c->before = plan_str(&plan, "2");
 	c->status = CS_PENDING;
 	in.drift = &plan;
 	audit_evaluate(&in, &r);

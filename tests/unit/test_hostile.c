@@ -421,7 +421,7 @@ static void long_value_goes_on_continuation_lines(void **state)
 			 "%s%d", ports[0] ? "," : "", port);
 	c = plan_add(&plan, T_SYSCTL, NULL, "net.ipv4.ip_local_reserved_ports",
 		     "", "x.ini", 1);
-	c->before = strdup(ports);
+	c->before = plan_str(&plan, ports);
 	c->status = CS_PENDING;
 	assert_int_equal(snapshot_render(&plan, &m, &text, NULL), 0);
 	for (char *s = text; (line = strsep(&s, "\n")); lines++) {
@@ -454,7 +454,7 @@ static void unbreakable_long_value_is_refused(void **state)
 	v[sizeof(v) - 1] = '\0';
 	c = plan_add(&plan, T_SYSCTL, NULL, "net.ipv4.ip_local_reserved_ports",
 		     "", "x.ini", 1);
-	c->before = strdup(v);
+	c->before = plan_str(&plan, v);
 	c->status = CS_PENDING;
 	assert_int_equal(snapshot_render(&plan, &m, &text, &e), -EINVAL);
 	assert_non_null(strstr(e.msg, "too long"));

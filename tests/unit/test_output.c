@@ -101,7 +101,7 @@ static struct change *add(struct plan *p, const char *dev, const char *key,
 	struct change *c = plan_add(p, dev ? T_NIC : T_SYSCTL, dev, key, after,
 				    "t.ini", 1);
 
-	c->before = before ? strdup(before) : NULL;
+	c->before = plan_str(p, before);
 	c->status = st;
 	if (note)
 		plan_set_note(c, "%s", note);

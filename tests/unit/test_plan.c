@@ -263,9 +263,9 @@ static void restore_value_prefers_the_requested_state(void **state)
 	(void)state;
 	c = plan_add(&plan, T_NIC, "v0", "offload.tx-tcp-segmentation", "on",
 		     "t.ini", 1);
-	c->before = strdup("off");
+	c->before = plan_str(&plan, "off");
 	assert_string_equal(change_restore_value(c), "off");
-	c->restore = strdup("on");
+	c->restore = plan_str(&plan, "on");
 	assert_string_equal(change_restore_value(c), "on");
 	plan_free(&plan);
 }

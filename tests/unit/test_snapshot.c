@@ -26,21 +26,21 @@ static void make_plan(struct plan *p)
 	memset(p, 0, sizeof(*p));
 	c = plan_add(p, T_SYSCTL, NULL, "net.ipv4.ip_local_port_range",
 		     "10240 65001", "x.ini", 3);
-	c->before = strdup("32768 60999");
+	c->before = plan_str(p, "32768 60999");
 	c->status = CS_PENDING;
 	c = plan_add(p, T_SYSCTL, NULL, "net.ipv4.tcp_tw_reuse", "1", "x.ini", 4);
-	c->before = strdup("1");
+	c->before = plan_str(p, "1");
 	c->status = CS_SAME;	/* unchanged: not in the snapshot */
 	c = plan_add(p, T_SYSCTL, NULL, "net.ipv4.ip_local_reserved_ports",
 		     "8080", "x.ini", 5);
-	c->before = strdup("");
+	c->before = plan_str(p, "");
 	c->status = CS_PENDING;
 	c = plan_add(p, T_NIC, "v0", "offload.tx-tcp-segmentation", "off",
 		     "x.ini", 7);
-	c->before = strdup("on");
+	c->before = plan_str(p, "on");
 	c->status = CS_PENDING;
 	c = plan_add(p, T_NIC, "we*rd", "channels.rx", "2", "x.ini", 8);
-	c->before = strdup("1");
+	c->before = plan_str(p, "1");
 	c->status = CS_PENDING;
 }
 
@@ -87,7 +87,7 @@ static void unstorable_value_is_refused(void **state)
 
 	(void)state;
 	c = plan_add(&plan, T_SYSCTL, NULL, "kernel.x", "1", "x.ini", 1);
-	c->before = strdup("a ; b");
+	c->before = plan_str(&plan, "a ; b");
 	c->status = CS_PENDING;
 	assert_int_equal(snapshot_render(&plan, &m, &text, &e), -EINVAL);
 	assert_non_null(strstr(e.msg, "cannot be stored"));
@@ -137,7 +137,7 @@ static void snapshot_that_would_not_restore_is_not_written(void **state)
 	/* "key = ;7" reads back as an empty value (an inline comment) */
 	c = plan_add(&plan, T_SYSCTL, NULL, "net.ipv4.ip_local_reserved_ports",
 		     "", "x.ini", 1);
-	c->before = strdup(";7");
+	c->before = plan_str(&plan, ";7");
 	c->status = CS_PENDING;
 	snapshot_meta_now(&m, "apply", "x.ini");
 	assert_int_equal(snapshot_write(&st, &plan, &m, path, sizeof(path), &e),
@@ -262,9 +262,9 @@ static void old_generations_are_pruned_but_not_the_baseline(void **state)
 	assert_int_equal(snapshot_write(&st, &plan, &m, path, sizeof(path),
 					NULL), 0);
 	for (unsigned i = 0; i < SNAPSHOT_KEEP + 3; i++) {
-		free(plan.v[0].before);
 		/* the first value seen is the one the baseline keeps */
-		plan.v[0].before = strdup(i ? "1000 2000" : "32768 60999");
+		plan.v[0].before = plan_str(&plan, i ? "1000 2000"
+						   : "32768 60999");
 		write_done(&st, &plan, "apply");
 	}
 	assert_int_equal(snapshot_list(&st, &v, &n, NULL), 0);
@@ -299,13 +299,12 @@ static void baseline_grows_with_new_settings_only(void **state)
 	open_state(&st, dir);
 	c = plan_add(&plan, T_SYSCTL, NULL, "net.ipv4.tcp_fin_timeout", "30",
 		     "x.ini", 1);
-	c->before = strdup("60");
+	c->before = plan_str(&plan, "60");
 	c->status = CS_PENDING;
 	write_done(&st, &plan, "apply");
-	free(c->before);
-	c->before = strdup("30");
+	c->before = plan_str(&plan, "30");
 	c = plan_add(&plan, T_NIC, "v0", "offload.rx-gro", "on", "x.ini", 2);
-	c->before = strdup("off");
+	c->before = plan_str(&plan, "off");
 	c->status = CS_PENDING;
 	write_done(&st, &plan, "apply");
 	assert_int_equal(snapshot_find(&st, "baseline", &si, NULL), 0);
@@ -385,7 +384,7 @@ static void baseline_is_read_only_when_the_last_snapshot_differs(void **state)
 	snapshot_baseline_name(&st.ns, name, sizeof(name));
 	c = plan_add(&plan, T_SYSCTL, NULL, "net.ipv4.tcp_fin_timeout", "30",
 		     "x.ini", 1);
-	c->before = strdup("60");
+	c->before = plan_str(&plan, "60");
 	c->status = CS_PENDING;
 	write_done(&st, &plan, "apply");
 	/* a baseline porttune could not read, older than the generation */
@@ -400,7 +399,7 @@ static void baseline_is_read_only_when_the_last_snapshot_differs(void **state)
 	/* a setting the last generation lacks: read, and refused */
 	c = plan_add(&plan, T_SYSCTL, NULL, "net.ipv4.tcp_tw_reuse", "1",
 		     "x.ini", 2);
-	c->before = strdup("2");
+	c->before = plan_str(&plan, "2");
 	c->status = CS_PENDING;
 	snapshot_meta_now(&m, "apply", "x.ini");
 	assert_int_equal(snapshot_write(&st, &plan, &m, path, sizeof(path),

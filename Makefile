@@ -17,7 +17,7 @@ DATADIR = $(PREFIX)/share/porttune
 COMPLETIONDIR = $(PREFIX)/share/bash-completion/completions
 UNITDIR = $(PREFIX)/lib/systemd/system
 
-PKGS = libmnl inih json-c libbpf
+PKGS = libmnl inih json-c
 WARN = -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
        -Wmissing-prototypes -Wno-format-nonliteral
 override CPPFLAGS += -D_GNU_SOURCE -DPORTTUNE_VERSION='"$(VERSION)"' -Isrc
@@ -31,8 +31,9 @@ override CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
 override LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
-# Only resolve libraries once the dependency step has run.
-PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+# Only resolve libraries once the dependency step has run. libbpf gives
+# headers only: porttune opens it when a trace starts (libbpf_dl.c).
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) libbpf 2>/dev/null)
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
@@ -40,7 +41,7 @@ CORE = err words strpool keyspec profile profile_kv sysctl sysctl_keys sysctl_ba
 CMDS = main cli cmd_apply cmd_diff cmd_rollback cmd_snapshots cmd_audit \
        cmd_persist cmd_confirm \
        cmd_watch audit_render audit_prom audit_nagios outfile watch_render \
-       audit_netns audit_netns_trace trace
+       audit_netns audit_netns_trace trace libbpf_dl
 CORE_OBJ = $(CORE:%=build/%.o)
 # linked into unit tests and tools only: recorded netlink replies
 TEST_OBJ = build/nl_replay.o

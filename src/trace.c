@@ -17,6 +17,7 @@
 #include <bpf/libbpf.h>
 #include <linux/types.h>
 
+#include "libbpf_dl.h"
 #include "procmap.h"
 #include "trace.h"
 #include "trace_maps.h"
@@ -186,6 +187,8 @@ int trace_start(struct trace **out, bool all_netns, struct err *e)
 	*out = NULL;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc = precheck(e);
+	if (!rc)
+		rc = libbpf_dl_open(e);
 	if (rc)
 		return rc;
 	if (stat("/proc/self/ns/net", &st))

@@ -139,6 +139,16 @@ struct eth_dev {
 };
 
 /*
+ * A device as a features dump names it: an eth_dev without the parameter
+ * areas (152 bytes, not 1.3 KiB: a dump of 256 devices touched 80 pages).
+ */
+struct eth_dev_feat {
+	int ifindex;
+	char name[IF_NAMESIZE];
+	struct eth_features feat;
+};
+
+/*
  * Read the areas in mask (ETH_AREA_BIT()s), one request per area. An area the
  * device or kernel does not implement (EOPNOTSUPP) is read && !supported, not
  * an error. Coalesce: a parameter is present iff its attribute is in the
@@ -165,11 +175,11 @@ int eth_dump(struct eth *eth, enum eth_area area, struct eth_dev *devs,
  * ifindex) is free()d by the caller. -EOPNOTSUPP on kernels without
  * FEATURES_GET (5.6).
  */
-int eth_dump_all(struct eth *eth, struct eth_dev **out, size_t *n,
+int eth_dump_all(struct eth *eth, struct eth_dev_feat **out, size_t *n,
 		 struct err *e);
 
 /* Not in HW, or in NOCHANGE: cannot be changed on this device. */
-bool eth_feature_fixed(const struct eth_dev *dev, unsigned int bit);
+bool eth_feature_fixed(const struct eth_features *f, unsigned int bit);
 
 /* ---- changes --------------------------------------------------------- */
 

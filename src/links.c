@@ -151,7 +151,7 @@ int links_list(struct link **out, size_t *n, bool drivers, struct err *e)
 }
 
 int links_list_eth(struct eth *eth, bool drivers, struct link **out,
-		   size_t *n, struct eth_dev **devs, struct err *e)
+		   size_t *n, struct eth_dev_feat **devs, struct err *e)
 {
 	struct link *v;
 	size_t cnt;

@@ -9,7 +9,7 @@
 
 struct err;
 struct eth;
-struct eth_dev;
+struct eth_dev_feat;
 
 struct link {
 	char name[IF_NAMESIZE];
@@ -34,7 +34,7 @@ int links_list(struct link **out, size_t *n, bool drivers, struct err *e);
  * FEATURES_GET (5.7).
  */
 int links_list_eth(struct eth *eth, bool drivers, struct link **out,
-		   size_t *n, struct eth_dev **devs, struct err *e);
+		   size_t *n, struct eth_dev_feat **devs, struct err *e);
 
 /* ETHTOOL_GDRVINFO driver name; -errno when the device has none. */
 int links_driver(const char *ifname, char *buf, size_t len);

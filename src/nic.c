@@ -136,10 +136,11 @@ static const char *driver_of(struct link *l)
 }
 
 /* Whether any bit of an alias's group can change on this device. */
-static bool group_changeable(const struct eth_dev *d, const struct eth_bits *g)
+static bool group_changeable(const struct eth_features *f,
+			     const struct eth_bits *g)
 {
 	for (unsigned b = 0; b < ETH_FEAT_MAX; b++)
-		if (eth_bit(g, b) && !eth_feature_fixed(d, b))
+		if (eth_bit(g, b) && !eth_feature_fixed(f, b))
 			return true;
 	return false;
 }
@@ -159,11 +160,11 @@ static const char *feat_key(struct feat_keys *k, struct eth *eth, unsigned b)
 }
 
 static void plan_feature(struct plan *plan, struct eth *eth, struct link *l,
-			 const struct eth_dev *d, const struct want *x,
+			 const struct eth_features *f, const struct want *x,
 			 unsigned b, struct feat_keys *keys)
 {
-	bool active = eth_bit(&d->feat.active, b);
-	bool wanted = eth_bit(&d->feat.wanted, b);
+	bool active = eth_bit(&f->active, b);
+	bool wanted = eth_bit(&f->wanted, b);
 	struct change *c;
 
 	/*
@@ -171,8 +172,8 @@ static void plan_feature(struct plan *plan, struct eth *eth, struct link *l,
 	 * device can change; its fixed bits are unsupported only when
 	 * the device can change none of them.
 	 */
-	if (strcmp(onoff(active), x->value) && eth_feature_fixed(d, b) &&
-	    group_changeable(d, x->group))
+	if (strcmp(onoff(active), x->value) && eth_feature_fixed(f, b) &&
+	    group_changeable(f, x->group))
 		return;
 	c = plan_add(plan, T_NIC, l->name, feat_key(keys, eth, b), x->value,
 		     x->file, x->line);
@@ -184,9 +185,9 @@ static void plan_feature(struct plan *plan, struct eth *eth, struct link *l,
 	if (!strcmp(c->before, c->after))
 		/* in effect already; a request that disagrees would
 		 * surface once a feature it depends on changes */
-		c->status = wanted == active || eth_feature_fixed(d, b)
+		c->status = wanted == active || eth_feature_fixed(f, b)
 			    ? CS_SAME : CS_PENDING;
-	else if (eth_feature_fixed(d, b))
+	else if (eth_feature_fixed(f, b))
 		c->status = CS_UNSUPPORTED;
 	else
 		c->status = CS_PENDING;
@@ -200,7 +201,7 @@ static void plan_feature(struct plan *plan, struct eth *eth, struct link *l,
 
 /* Only the bits some section wants, in ascending order as before. */
 static void plan_features(struct plan *plan, struct eth *eth,
-			  struct link *l, const struct eth_dev *d,
+			  struct link *l, const struct eth_features *f,
 			  const struct dev_wants *w, struct feat_keys *keys)
 {
 	for (unsigned w32 = 0; w32 < ETH_FEAT_WORDS; w32++)
@@ -208,7 +209,7 @@ static void plan_features(struct plan *plan, struct eth *eth,
 			unsigned b = w32 * 32 + __builtin_ctz(m);
 
 			if (w->feat[b].value)
-				plan_feature(plan, eth, l, d, &w->feat[b], b,
+				plan_feature(plan, eth, l, f, &w->feat[b], b,
 					     keys);
 		}
 }
@@ -283,14 +284,14 @@ static bool matches_drivers(const struct profile *p)
 
 /*
  * Read what the matched devices need: dumps for popular areas, else GETs.
- * dev[i] is where link i's state goes (NULL when nothing matched it), in
- * one of the arrays base[j][0..nbase[j]) a dump fills (each by ifindex).
- * Areas in have were read already (the features of the link list's dump).
+ * dev[i] is where link i's state goes (NULL when nothing is read for it),
+ * in own[0..nown), which a dump fills (by ifindex). Areas in have were
+ * read already (the features of the link list's dump).
  */
 static int read_devs(struct eth *eth, const struct link *links, size_t nl,
 		     const unsigned *masks, struct eth_dev *const *dev,
-		     struct eth_dev *const base[2], const size_t nbase[2],
-		     unsigned have, struct err *err)
+		     struct eth_dev *own, size_t nown, unsigned have,
+		     struct err *err)
 {
 	unsigned dumped = have;
 	int rc;
@@ -302,16 +303,13 @@ static int read_devs(struct eth *eth, const struct link *links, size_t nl,
 			users += !!(masks[i] & ETH_AREA_BIT(a));
 		if (users < DUMP_MIN || (have & ETH_AREA_BIT(a)))
 			continue;
-		for (int j = 0; j < 2; j++) {
-			rc = nbase[j] ? eth_dump(eth, a, base[j], nbase[j], err)
-				      : 0;
-			if (rc)
-				return rc;
-		}
+		rc = nown ? eth_dump(eth, a, own, nown, err) : 0;
+		if (rc)
+			return rc;
 		dumped |= ETH_AREA_BIT(a);
 	}
 	for (size_t i = 0; i < nl; i++) {
-		if (!masks[i])
+		if (!dev[i])
 			continue;
 		rc = eth_dev_read(eth, links[i].ifindex, masks[i] & ~dumped,
 				  dev[i], err);
@@ -329,14 +327,15 @@ static int read_devs(struct eth *eth, const struct link *links, size_t nl,
 
 static int by_ifindex(const void *key, const void *elem)
 {
-	int k = *(const int *)key, i = ((const struct eth_dev *)elem)->ifindex;
+	int k = *(const int *)key;
+	int i = ((const struct eth_dev_feat *)elem)->ifindex;
 
 	return (k > i) - (k < i);
 }
 
 /* Kernels without FEATURES_GET list links over rtnetlink; *all is NULL. */
 static int list_links(struct eth *eth, bool drivers, struct link **links,
-		      size_t *nl, struct eth_dev **all, size_t *nall,
+		      size_t *nl, struct eth_dev_feat **all, size_t *nall,
 		      struct err *err)
 {
 	int rc;
@@ -376,15 +375,23 @@ static int keep_only(const struct profile *p, struct link *links, size_t *n,
 	return 0;
 }
 
+/* What link i needs read beyond the features its dump entry f holds. */
+static unsigned to_read(unsigned mask, const struct eth_features *f)
+{
+	return f ? mask & ~ETH_AREA_BIT(ETH_FEATURES) : mask;
+}
+
 /*
- * Where each matched link's device state lives: in the features dump's
- * array when it has the device (no copy), else in *own (links are by
- * ifindex, so own is too).
+ * Where each matched link's state lives. feat[i]: its features, in the
+ * features dump's entry when there is one (no copy). dev[i]: what else is
+ * read for it (parameter areas; the features too without the dump), in
+ * *own (links are by ifindex, so own is too), NULL when nothing is.
  */
 static struct eth_dev **place_devs(const struct link *links, size_t nl,
-				   const unsigned *masks, struct eth_dev *all,
-				   size_t nall, struct eth_dev **own,
-				   size_t *nown)
+				   const unsigned *masks,
+				   const struct eth_dev_feat *all, size_t nall,
+				   const struct eth_features **feat,
+				   struct eth_dev **own, size_t *nown)
 {
 	struct eth_dev **dev = calloc(nl + 1, sizeof(*dev));
 	size_t k = 0;
@@ -392,20 +399,25 @@ static struct eth_dev **place_devs(const struct link *links, size_t nl,
 	if (!dev)
 		abort();
 	for (size_t i = 0; i < nl; i++) {
+		const struct eth_dev_feat *f = NULL;
+
 		if (masks[i] && all)
-			dev[i] = bsearch(&links[i].ifindex, all, nall,
-					 sizeof(*all), by_ifindex);
-		k += masks[i] && !dev[i];
+			f = bsearch(&links[i].ifindex, all, nall,
+				    sizeof(*all), by_ifindex);
+		feat[i] = f ? &f->feat : NULL;
+		k += to_read(masks[i], feat[i]) != 0;
 	}
 	*own = calloc(k + 1, sizeof(**own));
 	if (!*own)
 		abort();
 	*nown = k;
 	for (size_t i = 0, j = 0; i < nl; i++) {
-		if (!masks[i] || dev[i])
+		if (!to_read(masks[i], feat[i]))
 			continue;
 		dev[i] = &(*own)[j++];
 		dev[i]->ifindex = links[i].ifindex;
+		if (!feat[i])
+			feat[i] = &dev[i]->feat;
 	}
 	return dev;
 }
@@ -417,10 +429,11 @@ static int nic_build(const struct profile *p, struct plan *plan,
 	struct feat_keys *keys;
 	struct dev_wants *w;
 	struct eth_dev **dev, *own;
+	const struct eth_features **feat;
 	unsigned *masks;
 	bool *matched, *hit;
 	struct link *links = NULL;
-	struct eth_dev *all;
+	struct eth_dev_feat *all;
 	struct eth *eth;
 	size_t nl, nall, nown;
 	int rc;
@@ -446,7 +459,8 @@ static int nic_build(const struct profile *p, struct plan *plan,
 	exp = calloc(p->nnic, sizeof(*exp));
 	w = calloc(1, sizeof(*w));
 	keys = calloc(1, sizeof(*keys));
-	if (!matched || !masks || !hit || !exp || !w || !keys)
+	feat = calloc(nl + 1, sizeof(*feat));
+	if (!matched || !masks || !hit || !exp || !w || !keys || !feat)
 		abort();
 	for (size_t s = 0; s < p->nnic; s++) {
 		exp[s] = calloc(p->nic[s].nkv + 1, sizeof(**exp));
@@ -464,10 +478,8 @@ static int nic_build(const struct profile *p, struct plan *plan,
 			masks[i] |= section_areas(&p->nic[s]);
 		}
 	}
-	dev = place_devs(links, nl, masks, all, nall, &own, &nown);
-	rc = read_devs(eth, links, nl, masks, dev,
-		       (struct eth_dev *[2]){ all, own },
-		       (size_t[2]){ nall, nown },
+	dev = place_devs(links, nl, masks, all, nall, feat, &own, &nown);
+	rc = read_devs(eth, links, nl, masks, dev, own, nown,
 		       all ? ETH_AREA_BIT(ETH_FEATURES) : 0, err);
 	for (size_t i = 0; i < nl && !rc; i++) {
 		if (!masks[i])
@@ -477,7 +489,7 @@ static int nic_build(const struct profile *p, struct plan *plan,
 			if (hit[i * p->nnic + s])
 				collect(plan, eth, &links[i], &p->nic[s],
 					exp[s], w);
-		plan_features(plan, eth, &links[i], dev[i], w, keys);
+		plan_features(plan, eth, &links[i], feat[i], w, keys);
 		for (int a = ETH_COALESCE; a < ETH_AREA_N; a++)
 			if (w->mask & ETH_AREA_BIT(a))
 				plan_params(plan, &links[i], dev[i], w, a);
@@ -491,6 +503,7 @@ static int nic_build(const struct profile *p, struct plan *plan,
 		free(exp[s]);
 	free(exp);
 	free(dev);
+	free(feat);
 	free(own);
 	free(all);
 	free(keys);

@@ -97,10 +97,10 @@ static void compact_features_reply_decodes_all_four_bitsets(void **state)
 	assert_true(eth_bit(&d.feat.active, tso));
 	assert_true(eth_bit(&d.feat.wanted, tso));
 	assert_false(eth_bit(&d.feat.active, gro));
-	assert_false(eth_feature_fixed(&d, tso));
-	assert_false(eth_feature_fixed(&d, gro));
-	assert_true(eth_feature_fixed(&d, lro));
-	assert_true(eth_feature_fixed(&d, bit_of("rx-ntuple-filter")));
+	assert_false(eth_feature_fixed(&d.feat, tso));
+	assert_false(eth_feature_fixed(&d.feat, gro));
+	assert_true(eth_feature_fixed(&d.feat, lro));
+	assert_true(eth_feature_fixed(&d.feat, bit_of("rx-ntuple-filter")));
 }
 
 static void verbose_features_reply_decodes_like_compact(void **state)

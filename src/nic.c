@@ -26,6 +26,7 @@ struct want {
 	const char *file;
 	int line;
 	const struct eth_bits *group;	/* offload: all bits of its alias */
+	bool on;			/* offload: value is "on" */
 };
 
 struct dev_wants {
@@ -80,6 +81,7 @@ struct expansion {
 	struct eth_bits bits;
 	int n;			/* bits matched; < 0 not expanded yet */
 	bool reported;		/* unknown on this kernel, and said so */
+	bool on;		/* offload: the value is "on" (else "off") */
 };
 
 static void collect(struct plan *plan, struct eth *eth, const struct link *l,
@@ -88,7 +90,7 @@ static void collect(struct plan *plan, struct eth *eth, const struct link *l,
 {
 	for (size_t k = 0; k < s->nkv; k++) {
 		const struct pkv *kv = &s->kv[k];
-		struct want one = { kv->value, kv->file, kv->line, NULL };
+		struct want one;
 		const char *name;
 		int area;
 
@@ -97,7 +99,10 @@ static void collect(struct plan *plan, struct eth *eth, const struct link *l,
 			if (x[k].area != ETH_FEATURES)
 				x[k].param = eth_param_find(x[k].area,
 							    x[k].name);
+			x[k].on = !strcmp(kv->value, "on");
 		}
+		one = (struct want){ kv->value, kv->file, kv->line, NULL,
+				     x[k].on };
 		area = x[k].area;
 		name = x[k].name;
 		w->mask |= ETH_AREA_BIT(area);
@@ -172,7 +177,7 @@ static void plan_feature(struct plan *plan, struct eth *eth, struct link *l,
 	 * device can change; its fixed bits are unsupported only when
 	 * the device can change none of them.
 	 */
-	if (strcmp(onoff(active), x->value) && eth_feature_fixed(f, b) &&
+	if (active != x->on && eth_feature_fixed(f, b) &&
 	    group_changeable(f, x->group))
 		return;
 	c = plan_add(plan, T_NIC, l->name, feat_key(keys, eth, b), x->value,
@@ -182,7 +187,7 @@ static void plan_feature(struct plan *plan, struct eth *eth, struct link *l,
 	/* snapshot what was requested; audit what is in effect */
 	if (wanted != active)
 		c->restore = onoff(wanted);
-	if (!strcmp(c->before, c->after))
+	if (active == x->on)
 		/* in effect already; a request that disagrees would
 		 * surface once a feature it depends on changes */
 		c->status = wanted == active || eth_feature_fixed(f, b)

@@ -140,13 +140,17 @@ static int feature_outcome(struct eth *eth, struct change *v, size_t n,
 		}
 	}
 	/* dependents the kernel switched without being asked */
-	for (unsigned b = 0; b < ETH_FEAT_MAX && !revert; b++) {
-		if (!eth_bit(&res->active_diff, b) || eth_bit(&r->mask, b))
-			continue;
-		o += snprintf(also + o, o < sizeof(also) ? sizeof(also) - o : 0,
-			      "%s%s %s", o ? ", " : "", eth_feature_name(eth, b),
-			      eth_bit(&res->active, b) ? "on" : "off");
-	}
+	for (unsigned w = 0; w < ETH_FEAT_WORDS && !revert; w++)
+		for (uint32_t m = res->active_diff.w[w] & ~r->mask.w[w]; m;
+		     m &= m - 1) {
+			unsigned b = w * 32 + __builtin_ctz(m);
+
+			o += snprintf(also + o,
+				      o < sizeof(also) ? sizeof(also) - o : 0,
+				      "%s%s %s", o ? ", " : "",
+				      eth_feature_name(eth, b),
+				      eth_bit(&res->active, b) ? "on" : "off");
+		}
 	for (size_t i = 0; i < n && o; i++)
 		if (v[i].touched && !v[i].note)
 			plan_set_note(&v[i], "also switched: %s", also);

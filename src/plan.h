@@ -21,17 +21,18 @@ enum chg_status {
 };
 
 /*
- * The strings up to `note` are the plan's (plan_add(), plan_str()) or
- * constants: they live until plan_free() and are never freed one by one.
+ * dev, key, before, after and restore are the plan's (plan_add(),
+ * plan_str()) or constants: they live until plan_free(), never freed one
+ * by one. note is malloc'd (plan_set_note()).
  */
 struct change {
 	enum target target;
 	const char *dev;	/* interface, NULL for sysctls */
-	const char *key;	/* "net.ipv4.tcp_fin_timeout", "offload.rx-gro" */
+	const char *key;	/* net.ipv4.tcp_fin_timeout, offload.rx-gro */
 	const char *before;	/* current value; NULL when unreadable */
 	const char *after;	/* desired value */
 	const char *restore;	/* what a rollback writes, when not `before` */
-	char *note;		/* why unsupported/failed, side effects (malloc) */
+	char *note;		/* why unsupported/failed, side effects */
 	enum chg_status status;
 	int ifindex;		/* the device planned against */
 	bool touched;		/* a write reached the system: revert it */

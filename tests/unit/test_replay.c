@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "err.h"
+#include "ethtool.h"
 #include "nl_replay.h"
 #include "plan.h"
 #include "profile.h"
@@ -184,6 +185,70 @@ static void refusal_with_extack_fails_and_reverts(void **state)
 	assert_int_equal(nl_replay_left(), 0);
 }
 
+/* ---- the ethtool session itself ------------------------------------- */
+
+/* An ethtool session as the recorded kernel opened it (then no more). */
+static struct eth *session(void)
+{
+	struct err e = { 0 };
+	struct eth *eth;
+
+	nl_replay_start(rec_nic_plan, rec_nic_plan_len);
+	assert_int_equal(eth_open(&eth, &e), 0);
+	return eth;
+}
+
+/* Every name finds its bit whatever the order of the lookups (the next
+ * bit is tried first, then a binary search); other names find none. */
+static void feature_index_finds_every_name_in_any_order(void **state)
+{
+	struct eth *eth = session();
+	unsigned n = eth_feature_count(eth), named = 0;
+
+	(void)state;
+	assert_true(n > 32);
+	for (unsigned order = 0; order < 3; order++)
+		for (unsigned i = 0; i < n; i++) {
+			unsigned b = order == 0 ? i : order == 1 ? n - 1 - i
+				   : i * 7 % n;
+			const char *name = eth_feature_name(eth, b);
+
+			if (!*name)
+				continue;
+			assert_int_equal(eth_feature_index(eth, name), b);
+			named += order == 0;
+		}
+	assert_true(named > 32);
+	assert_int_equal(eth_feature_index(eth, "no-such-feature"), -ENOENT);
+	assert_int_equal(eth_feature_index(eth, ""), -ENOENT);
+	assert_int_equal(eth_feature_index(eth, "rx-gro-"), -ENOENT);
+	eth_close(eth);
+	nl_replay_stop();
+}
+
+/* A bit past the kernel's string set is refused before anything is sent. */
+static void feature_bit_past_the_string_set_is_refused(void **state)
+{
+	struct eth *eth = session();
+	struct eth_feature_req r = { .ifindex = 2, .ifname = "rp0" };
+	unsigned n = eth_feature_count(eth);
+	size_t left = nl_replay_left(), sent = 1;
+	struct err e = { 0 };
+	char want[64];
+
+	(void)state;
+	eth_bit_set(&r.mask, 1, true);
+	eth_bit_set(&r.mask, n + 3, true);
+	eth_bit_set(&r.mask, n + 40, true);
+	assert_int_equal(eth_features_set(eth, &r, 1, &sent, &e), -EINVAL);
+	snprintf(want, sizeof(want), "feature bit %u out of range", n + 3);
+	assert_string_equal(e.msg, want);
+	assert_int_equal(sent, 0);
+	assert_int_equal(nl_replay_left(), left);
+	eth_close(eth);
+	nl_replay_stop();
+}
+
 /* ---- sock_diag census ------------------------------------------------ */
 
 static void census_counts_states_ports_and_destinations(void **state)
@@ -348,6 +413,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(plan_has_before_after_and_statuses),
+		cmocka_unit_test(feature_index_finds_every_name_in_any_order),
+		cmocka_unit_test(feature_bit_past_the_string_set_is_refused),
 		cmocka_unit_test(plan_reports_fixed_and_unknown_features),
 		cmocka_unit_test(apply_reads_each_change_back_from_the_set_reply),
 		cmocka_unit_test(refusal_with_extack_fails_and_reverts),

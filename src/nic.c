@@ -435,7 +435,7 @@ static int nic_build(const struct profile *p, struct plan *plan,
 	struct dev_wants *w;
 	struct eth_dev **dev, *own;
 	const struct eth_features **feat;
-	unsigned *masks;
+	unsigned *masks, *areas;
 	bool *matched, *hit;
 	struct link *links = NULL;
 	struct eth_dev_feat *all;
@@ -459,13 +459,15 @@ static int nic_build(const struct profile *p, struct plan *plan,
 	}
 	matched = calloc(p->nnic, sizeof(*matched));
 	masks = calloc(nl + 1, sizeof(*masks));
+	areas = calloc(p->nnic, sizeof(*areas));
 	/* hit[i * nnic + s]: section s matches link i (globs run once) */
 	hit = calloc(nl * p->nnic + 1, sizeof(*hit));
 	exp = calloc(p->nnic, sizeof(*exp));
 	w = calloc(1, sizeof(*w));
 	keys = calloc(1, sizeof(*keys));
 	feat = calloc(nl + 1, sizeof(*feat));
-	if (!matched || !masks || !hit || !exp || !w || !keys || !feat)
+	if (!matched || !masks || !areas || !hit || !exp || !w || !keys ||
+	    !feat)
 		abort();
 	for (size_t s = 0; s < p->nnic; s++) {
 		exp[s] = calloc(p->nic[s].nkv + 1, sizeof(**exp));
@@ -473,6 +475,7 @@ static int nic_build(const struct profile *p, struct plan *plan,
 			abort();
 		for (size_t k = 0; k < p->nic[s].nkv; k++)
 			exp[s][k].n = exp[s][k].area = -1;
+		areas[s] = section_areas(&p->nic[s]);
 	}
 	for (size_t i = 0; i < nl; i++) {
 		for (size_t s = 0; s < p->nnic; s++) {
@@ -480,7 +483,7 @@ static int nic_build(const struct profile *p, struct plan *plan,
 				continue;
 			hit[i * p->nnic + s] = true;
 			matched[s] = true;
-			masks[i] |= section_areas(&p->nic[s]);
+			masks[i] |= areas[s];
 		}
 	}
 	dev = place_devs(links, nl, masks, all, nall, feat, &own, &nown);
@@ -515,6 +518,7 @@ static int nic_build(const struct profile *p, struct plan *plan,
 	free(w);
 	free(hit);
 	free(masks);
+	free(areas);
 	free(matched);
 	free(links);
 	return rc;

@@ -84,15 +84,21 @@ static const struct change *planned(const struct plan *plan, const char *key)
 	return NULL;
 }
 
+static bool pending(const struct plan *plan, const char *key)
+{
+	const struct change *c = planned(plan, key);
+
+	return c && c->status == CS_PENDING;
+}
+
 /* The value key will have after the plan: its target, else the current one. */
 static int value_after(const struct plan *plan, const char *key, char *buf,
-		       size_t len, bool *changes)
+		       size_t len)
 {
 	const struct change *c = planned(plan, key);
 
 	if (c && c->status == CS_PENDING) {
 		snprintf(buf, len, "%s", c->after);
-		*changes = true;
 		return 0;
 	}
 	return sysctl_read(key, buf, len, NULL);
@@ -142,7 +148,7 @@ void portguard_plan(struct plan *plan)
 	char range[SYSCTL_VALUE_MAX], rsv[SYSCTL_VALUE_MAX], what[384];
 	struct portset reserved, exposed;
 	struct sd_result sd;
-	bool changes = false, have_sd;
+	bool have_sd;
 	struct sd_request req = {
 		.flags = SD_TCP | SD_BOUND_ONLY, .port_lo = 1, .port_hi = 65535,
 		.tcp_states = 1u << SD_LISTEN | 1u << SD_BOUND_INACTIVE,
@@ -150,12 +156,17 @@ void portguard_plan(struct plan *plan)
 	unsigned n;
 	long lo, hi;
 
+	/* only a plan that moves either can expose a port: a NIC-only apply
+	 * reads neither */
+	if (!pending(plan, "net.ipv4.ip_local_port_range") &&
+	    !pending(plan, "net.ipv4.ip_local_reserved_ports"))
+		return;
 	if (value_after(plan, "net.ipv4.ip_local_port_range", range,
-			sizeof(range), &changes) ||
+			sizeof(range)) ||
 	    sysctl_parse_range(range, &lo, &hi) ||
 	    value_after(plan, "net.ipv4.ip_local_reserved_ports", rsv,
-			sizeof(rsv), &changes) ||
-	    sysctl_portlist_parse(rsv, &reserved, NULL) || !changes)
+			sizeof(rsv)) ||
+	    sysctl_portlist_parse(rsv, &reserved, NULL))
 		return;
 	have_sd = !sockdiag_collect(&req, &sd, NULL);
 	n = portguard_exposed(lo, hi, &reserved, have_sd ? &sd.bound : NULL,

@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* sysctl.d parsing, file precedence and boot-time conflicts (all pure). */
+/* sysctl.d parsing, file precedence and boot-time conflicts (all pure but
+ * the last test, which reads a temporary root). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -183,6 +188,47 @@ static void root_path_joins(void **state)
 	assert_string_equal(b, "/etc/x");
 }
 
+/* Only a profile's [sysctl] keys can be undone at boot: one without any
+ * has no conflict, one with them finds the line (under the root). */
+static void nic_only_profile_has_no_boot_conflict(void **state)
+{
+	char root[] = "/tmp/pt-sysctld-XXXXXX", dir[64], file[96];
+	struct boot_conflicts bc;
+	struct profile nic, sys;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	snprintf(dir, sizeof(dir), "%s/etc", root);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	snprintf(dir, sizeof(dir), "%s/etc/sysctl.d", root);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	snprintf(file, sizeof(file), "%s/60-legacy.conf", dir);
+	f = fopen(file, "w");
+	assert_non_null(f);
+	fputs("net.ipv4.tcp_tw_reuse = 0\n", f);
+	fclose(f);
+	assert_int_equal(profile_parse(&nic, "n.ini", "[nic eth0]\n"
+				       "offload.gro = on\n", NULL, NULL, NULL), 0);
+	assert_int_equal(profile_parse(&sys, "s.ini", "[sysctl]\n"
+				       "net.ipv4.tcp_tw_reuse = 1\n",
+				       NULL, NULL, NULL), 0);
+	assert_int_equal(boot_conflicts_find(root, &nic, &bc, NULL), 0);
+	assert_int_equal(bc.n, 0);
+	boot_conflicts_free(&bc);
+	assert_int_equal(boot_conflicts_find(root, &sys, &bc, NULL), 0);
+	assert_int_equal(bc.n, 1);
+	assert_string_equal(bc.v[0].file, "/etc/sysctl.d/60-legacy.conf");
+	boot_conflicts_free(&bc);
+	profile_free(&nic);
+	profile_free(&sys);
+	unlink(file);
+	rmdir(dir);
+	snprintf(dir, sizeof(dir), "%s/etc", root);
+	rmdir(dir);
+	rmdir(root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -194,6 +240,7 @@ int main(void)
 		cmocka_unit_test(same_name_hides_lower_directories),
 		cmocka_unit_test(conflicts_name_the_deciding_line),
 		cmocka_unit_test(root_path_joins),
+		cmocka_unit_test(nic_only_profile_has_no_boot_conflict),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

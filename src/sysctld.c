@@ -366,8 +366,7 @@ int boot_conflicts_find(const char *root, const struct profile *p,
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	/* a profile without [sysctl] keys has nothing a boot could undo:
-	 * a NIC-only apply reads no sysctl.d file */
+	/* boot-time files set sysctls only: nothing to read for NIC keys */
 	if (!p->nsysctl)
 		return 0;
 	rc = sysctld_load(&conf, root, NULL, err);

@@ -566,8 +566,11 @@ int snapshot_ids(const struct state *st, struct snap_ids *ids,
 		off_t size = 0;
 		int rc;
 
-		/* everything porttune would read: a planted file stops all */
-		if (de->d_name[0] != '.' &&
+		/* everything porttune would read: a planted file stops all
+		 * (a mark's size tells whether it holds a snapshot) */
+		if (de->d_name[0] != '.' && (!st->entries_checked ||
+					     parse_gen(de->d_name, ".pending",
+						       &id)) &&
 		    (rc = state_check_entry(st, dirfd(d), de->d_name, &size,
 					    err))) {
 			closedir(d);
@@ -717,17 +720,29 @@ out:
 
 int snapshot_done(struct state *st, unsigned id, struct err *err)
 {
-	char name[32];
-	int rc = state_seal_wait(st, err);
+	char name[32], mark[32];
+	int fd, rc = state_seal_wait(st, err);
 
 	if (rc)
 		return rc;
+	snprintf(name, sizeof(name), "%06u.ini", id);
+	snprintf(mark, sizeof(mark), "%06u.pending", id);
+	/* a mark holding the only copy (its writer was killed before the
+	 * seal) is sealed before it goes */
+	if (faccessat(st->sfd, name, F_OK, AT_SYMLINK_NOFOLLOW) &&
+	    errno == ENOENT &&
+	    (fd = openat(st->sfd, mark, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) >= 0) {
+		rc = state_seal(st, fd, mark, name, err);
+		if (!rc)
+			rc = state_seal_wait(st, err);
+		if (rc)
+			return rc;
+	}
 	/* not synced: a mark that outlives a power loss is of an earlier
 	 * boot, which nothing in effect came from (see snapshot_clean) */
-	snprintf(name, sizeof(name), "%06u.pending", id);
-	if (unlinkat(st->sfd, name, 0) && errno != ENOENT)
+	if (unlinkat(st->sfd, mark, 0) && errno != ENOENT)
 		return err_set(err, -errno, "%s/snapshots/%s: %s", st->path,
-			       name, strerror(errno));
+			       mark, strerror(errno));
 	return 0;
 }
 
@@ -738,5 +753,6 @@ void snapshot_discard(struct state *st, unsigned id)
 	state_seal_wait(st, NULL);
 	snprintf(name, sizeof(name), "%06u.ini", id);
 	unlinkat(st->sfd, name, 0);
-	snapshot_done(st, id, NULL);
+	snprintf(name, sizeof(name), "%06u.pending", id);
+	unlinkat(st->sfd, name, 0);
 }

@@ -97,6 +97,7 @@ void snapshot_clean(struct state *st)
 	state_clean_tmp(st);
 	if (snapshot_ids(st, &ids, NULL))
 		return;
+	st->entries_checked = st->locked;
 	for (size_t i = 0; i < ids.npending; i++) {
 		unsigned id = ids.pending[i];
 		bool keep = !gen_info(st, &ids, id, &si, NULL) &&

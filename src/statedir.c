@@ -82,7 +82,7 @@ int state_open(struct state *st, const char *dir, bool create,
 
 	st->path = dir;
 	st->dfd = st->sfd = -1;
-	st->locked = false;
+	st->locked = st->entries_checked = false;
 	memset(&st->seal, 0, sizeof(st->seal));
 	rc = netns_self(&st->ns, err);
 	if (rc)

@@ -33,6 +33,9 @@ struct state {
 	int sfd;		/* its snapshots/; -1: none yet */
 	struct netns_id ns;	/* the namespace this process runs in */
 	bool locked;		/* this process holds DIR/lock */
+	/* every entry of snapshots/ was checked under the lock: the
+	 * directory being ours alone, later walks need not check again */
+	bool entries_checked;
 	struct state_seal seal;
 };
 

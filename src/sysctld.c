@@ -363,9 +363,13 @@ int boot_conflicts_find(const char *root, const struct profile *p,
 			struct boot_conflicts *out, struct err *err)
 {
 	struct sysctld_conf conf;
-	int rc = sysctld_load(&conf, root, NULL, err);
+	int rc;
 
 	memset(out, 0, sizeof(*out));
+	/* boot-time files set sysctls only: nothing to read for NIC keys */
+	if (!p->nsysctl)
+		return 0;
+	rc = sysctld_load(&conf, root, NULL, err);
 	if (!rc)
 		sysctld_conflicts(&conf, p, out);
 	sysctld_free(&conf);

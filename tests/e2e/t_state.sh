@@ -184,6 +184,26 @@ test_apply_killed_before_its_snapshot_was_sealed_is_rolled_back() {
 	expect_eq "$(ls "$STATE/snapshots" | grep -c pending)" 0 "marks left"
 }
 
+# Accepting such an apply keeps its snapshot: the mark held the only copy.
+test_apply_killed_before_its_snapshot_was_sealed_can_be_acknowledged() {
+	command -v strace > /dev/null || fail "strace is needed (scripts/deps.sh)"
+	three
+	orig=$(state_of_sysctls)
+	run strace -qq -f -o /dev/null \
+		-e trace=linkat -e inject=linkat:error=EIO:signal=KILL \
+		"$PORTTUNE" --state-dir "$STATE" apply --profile "$WORK/three.ini"
+	expect_rc 137
+	[ ! -e "$STATE/snapshots/000001.ini" ] || fail "sealed despite the kill"
+	run pt snapshots ack 1
+	expect_rc 0
+	[ -s "$STATE/snapshots/000001.ini" ] || fail "the snapshot went with its mark"
+	run pt apply --profile "$WORK/three.ini"
+	expect_rc 0
+	run pt rollback 1
+	expect_rc 0
+	expect_eq "$(state_of_sysctls)" "$orig" "sysctls after rollback 1"
+}
+
 # A snapshot the disk cannot keep undoes the apply: nothing stays changed
 # that rollback could not reach after a power loss.
 test_apply_whose_snapshot_cannot_be_saved_is_reverted() {

@@ -24,16 +24,14 @@
 #include "snapshot_keys.h"
 
 /* inih cuts values at " ;" and strips blanks; such a value cannot round-trip. */
-static int check_value(const struct change *c, struct err *err)
+static int check_value(const struct change *c, const char *v,
+		       struct err *err)
 {
-	const char *v = change_restore_value(c);
-
-	if (!v)
-		v = "";
-
-	if (strstr(v, " ;") || strstr(v, "\t;") || strchr(v, '\n'))
-		return err_set(err, -EINVAL, "%s: value '%s' cannot be stored "
-			       "in a snapshot", c->key, v);
+	for (const char *p = v; *p; p++)
+		if (*p == '\n' || (*p == ';' && p > v &&
+				   (p[-1] == ' ' || p[-1] == '\t')))
+			return err_set(err, -EINVAL, "%s: value '%s' cannot be "
+				       "stored in a snapshot", c->key, v);
 	return 0;
 }
 
@@ -62,11 +60,11 @@ static size_t break_at(const char *v, size_t width)
 static int value_lines(struct buf *b, const char *key, const char *v,
 		       struct err *err)
 {
-	size_t n;
+	size_t n, len = strlen(v);
 
 	bputs(b, key);
 	bputs(b, " = ");
-	while (strlen(v) > SNAP_LINE_WIDTH) {
+	for (; len > SNAP_LINE_WIDTH; len -= n) {
 		n = break_at(v, SNAP_LINE_WIDTH);
 		if (!n)
 			return err_set(err, -EINVAL, "%s: value '%.40s...' is too "
@@ -76,7 +74,7 @@ static int value_lines(struct buf *b, const char *key, const char *v,
 		bputs(b, "\n\t");
 		v += n;
 	}
-	bputs(b, v);
+	bput(b, v, len);
 	bputs(b, "\n");
 	return 0;
 }
@@ -129,9 +127,11 @@ static int render_body(struct buf *b, const struct plan *plan,
 			const struct change *c = &plan->v[i];
 			int rc;
 
+			const char *v = change_restore_value(c);
+
 			if (c->status != CS_PENDING || c->target != t)
 				continue;
-			rc = check_value(c, err);
+			rc = check_value(c, v ? v : "", err);
 			if (rc)
 				return rc;
 			if (!spec->per_device && !opened) {
@@ -147,8 +147,7 @@ static int render_body(struct buf *b, const struct plan *plan,
 				bputs(b, "]\n");
 				dev = c->dev;
 			}
-			rc = value_lines(b, c->key, change_restore_value(c) ?
-					 change_restore_value(c) : "", err);
+			rc = value_lines(b, c->key, v ? v : "", err);
 			if (rc)
 				return rc;
 		}

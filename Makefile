@@ -21,7 +21,8 @@ PKGS = libmnl inih json-c
 WARN = -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
        -Wmissing-prototypes -Wno-format-nonliteral
 override CPPFLAGS += -D_GNU_SOURCE -DPORTTUNE_VERSION='"$(VERSION)"' -Isrc
-override CFLAGS += -std=gnu11 $(WARN) -MMD -MP
+override CFLAGS += -std=gnu11 -pthread $(WARN) -MMD -MP
+override LDFLAGS += -pthread
 
 ifneq ($(WERROR),)
 override CFLAGS += -Werror

@@ -35,7 +35,7 @@ struct group {
 };
 
 /* Restore every group a write reached, newest first. */
-static void revert(struct plan *plan)
+void plan_revert(struct plan *plan)
 {
 	struct group *g = calloc(plan->n + 1, sizeof(*g));
 	size_t ng = 0;
@@ -110,7 +110,7 @@ int plan_apply(struct plan *plan, struct err *err)
 		if (plan->v[i].status == CS_PENDING)
 			plan->v[i].status = CS_SKIPPED;
 	if (rc)
-		revert(plan);
+		plan_revert(plan);
 	return rc;
 }
 

@@ -62,6 +62,9 @@ size_t plan_count(const struct plan *plan, enum chg_status st);
  * skipped. Returns 0, or the failure's -errno with err filled.
  */
 int plan_apply(struct plan *plan, struct err *err);
+/* Restore every touched change (CHANGED -> REVERTED), newest first; one
+ * whose restore fails keeps `touched` and says so in its note. */
+void plan_revert(struct plan *plan);
 
 void plan_add_warning(struct plan *plan, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

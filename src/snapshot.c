@@ -24,16 +24,14 @@
 #include "snapshot_keys.h"
 
 /* inih cuts values at " ;" and strips blanks; such a value cannot round-trip. */
-static int check_value(const struct change *c, struct err *err)
+static int check_value(const struct change *c, const char *v,
+		       struct err *err)
 {
-	const char *v = change_restore_value(c);
-
-	if (!v)
-		v = "";
-
-	if (strstr(v, " ;") || strstr(v, "\t;") || strchr(v, '\n'))
-		return err_set(err, -EINVAL, "%s: value '%s' cannot be stored "
-			       "in a snapshot", c->key, v);
+	for (const char *p = v; *p; p++)
+		if (*p == '\n' || (*p == ';' && p > v &&
+				   (p[-1] == ' ' || p[-1] == '\t')))
+			return err_set(err, -EINVAL, "%s: value '%s' cannot be "
+				       "stored in a snapshot", c->key, v);
 	return 0;
 }
 
@@ -62,11 +60,11 @@ static size_t break_at(const char *v, size_t width)
 static int value_lines(struct buf *b, const char *key, const char *v,
 		       struct err *err)
 {
-	size_t n;
+	size_t n, len = strlen(v);
 
 	bputs(b, key);
 	bputs(b, " = ");
-	while (strlen(v) > SNAP_LINE_WIDTH) {
+	for (; len > SNAP_LINE_WIDTH; len -= n) {
 		n = break_at(v, SNAP_LINE_WIDTH);
 		if (!n)
 			return err_set(err, -EINVAL, "%s: value '%.40s...' is too "
@@ -76,7 +74,7 @@ static int value_lines(struct buf *b, const char *key, const char *v,
 		bputs(b, "\n\t");
 		v += n;
 	}
-	bputs(b, v);
+	bput(b, v, len);
 	bputs(b, "\n");
 	return 0;
 }
@@ -129,9 +127,11 @@ static int render_body(struct buf *b, const struct plan *plan,
 			const struct change *c = &plan->v[i];
 			int rc;
 
+			const char *v = change_restore_value(c);
+
 			if (c->status != CS_PENDING || c->target != t)
 				continue;
-			rc = check_value(c, err);
+			rc = check_value(c, v ? v : "", err);
 			if (rc)
 				return rc;
 			if (!spec->per_device && !opened) {
@@ -147,8 +147,7 @@ static int render_body(struct buf *b, const struct plan *plan,
 				bputs(b, "]\n");
 				dev = c->dev;
 			}
-			rc = value_lines(b, c->key, change_restore_value(c) ?
-					 change_restore_value(c) : "", err);
+			rc = value_lines(b, c->key, v ? v : "", err);
 			if (rc)
 				return rc;
 		}
@@ -170,6 +169,71 @@ int snapshot_render(const struct plan *plan, const struct snap_meta *m,
 	}
 	*text = b.s;
 	return 0;
+}
+
+/*
+ * Text made of these alone reads back from a "key = value" line or a
+ * section header exactly as written: no blank at either end (inih strips
+ * them), nothing inih or the reader treat specially (';' and '#' comments,
+ * brackets, '=' and ':' in a key, tabs, continuation lines).
+ */
+static bool plain(const char *s, const char *also, size_t max)
+{
+	size_t n;
+
+	for (n = 0; s[n]; n++)
+		if (!((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= 'A' && s[n] <= 'Z') ||
+		      (s[n] >= '0' && s[n] <= '9') || strchr(also, s[n])))
+			return false;
+	return n <= max && (!n || (s[0] != ' ' && s[n - 1] != ' '));
+}
+
+bool snapshot_plain(const struct plan *plan)
+{
+	/* the checks are pure: a line checked once (the same offload on
+	 * every device) is not checked again */
+	struct seen {
+		enum target target;
+		const char *key, *value;
+	} seen[8];
+	size_t nseen = 0, next = 0;
+	struct keycheck kc;
+	const char *dev = NULL;
+	char arg[128], msg[600];
+
+	for (size_t i = 0; i < plan->n; i++) {
+		const struct change *c = &plan->v[i];
+		const struct keyspec *spec = keyspec_of(c->target);
+		const char *want = change_restore_value(c);
+		bool known = false;
+
+		if (c->status != CS_PENDING)
+			continue;
+		if (!want)
+			want = "";
+		if (spec->per_device && (!dev || strcmp(dev, c->dev))) {
+			snprintf(arg, sizeof(arg), "name=%s", c->dev);
+			if (!plain(c->dev, "._-", 64) || (spec->check_arg &&
+			    spec->check_arg(arg, msg, sizeof(msg))))
+				return false;
+			dev = c->dev;
+		}
+		for (size_t k = 0; k < nseen && !known; k++)
+			known = seen[k].target == c->target &&
+				!strcmp(seen[k].key, c->key) &&
+				!strcmp(seen[k].value, want);
+		if (known)
+			continue;
+		if (!plain(c->key, "._-", 200) ||
+		    !plain(want, "._-,:/+@ ", SNAP_LINE_WIDTH) ||
+		    spec->check(c->key, want, true, &kc) || kc.warn[0] ||
+		    strcmp(kc.key, c->key) || strcmp(kc.value, want))
+			return false;
+		seen[next] = (struct seen){ c->target, c->key, want };
+		next = (next + 1) % 8;
+		nseen += nseen < 8;
+	}
+	return true;
 }
 
 /*
@@ -421,7 +485,7 @@ static int update_baseline(const struct state *st, const struct plan *plan,
 	bm.id = 0;
 	snprintf(bm.command, sizeof(bm.command), "baseline");
 	rc = snapshot_render(&f, &bm, &fresh, err);
-	if (!rc)
+	if (!rc && !snapshot_plain(&f))
 		rc = verify(&f, fresh, err);
 	if (rc)
 		goto out;
@@ -466,6 +530,14 @@ static int cmp_uint(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static void push_id(unsigned **v, size_t *n, unsigned id)
+{
+	*v = realloc(*v, (*n + 1) * sizeof(**v));
+	if (!*v)
+		abort();
+	(*v)[(*n)++] = id;
+}
+
 int snapshot_ids(const struct state *st, struct snap_ids *ids,
 		 struct err *err)
 {
@@ -475,7 +547,8 @@ int snapshot_ids(const struct state *st, struct snap_ids *ids,
 					   O_DIRECTORY | O_CLOEXEC);
 	DIR *d = fd < 0 ? NULL : fdopendir(fd);
 	struct dirent *de;
-	unsigned id;
+	unsigned id, *filled = NULL;
+	size_t nfilled = 0;
 
 	memset(ids, 0, sizeof(*ids));
 	if (st->sfd < 0)
@@ -489,12 +562,18 @@ int snapshot_ids(const struct state *st, struct snap_ids *ids,
 	while ((de = readdir(d))) {
 		bool gen = parse_gen(de->d_name, ".ini", &id);
 		size_t len = strlen(de->d_name);
+		off_t size = 0;
 		int rc;
 
-		/* everything porttune would read: a planted file stops all */
-		if (de->d_name[0] != '.' &&
-		    (rc = state_check_entry(st, dirfd(d), de->d_name, err))) {
+		/* everything porttune would read: a planted file stops all
+		 * (a mark's size tells whether it holds a snapshot) */
+		if (de->d_name[0] != '.' && (!st->entries_checked ||
+					     parse_gen(de->d_name, ".pending",
+						       &id)) &&
+		    (rc = state_check_entry(st, dirfd(d), de->d_name, &size,
+					    err))) {
 			closedir(d);
+			free(filled);
 			snapshot_ids_free(ids);
 			return rc;
 		}
@@ -507,24 +586,42 @@ int snapshot_ids(const struct state *st, struct snap_ids *ids,
 				abort();
 			continue;
 		}
-		unsigned **v = gen ? &ids->gen : &ids->pending;
-		size_t *n = gen ? &ids->ngen : &ids->npending;
-
-		if (!gen && !parse_gen(de->d_name, ".pending", &id))
-			continue;
-		*v = realloc(*v, (*n + 1) * sizeof(**v));
-		if (!*v)
-			abort();
-		(*v)[(*n)++] = id;
+		if (gen) {
+			push_id(&ids->gen, &ids->ngen, id);
+		} else if (parse_gen(de->d_name, ".pending", &id)) {
+			push_id(&ids->pending, &ids->npending, id);
+			if (size > 0)
+				push_id(&filled, &nfilled, id);
+		}
 	}
 	closedir(d);
 	/* the arrays are NULL when empty, which qsort() must not be given */
 	if (ids->ngen)
 		qsort(ids->gen, ids->ngen, sizeof(*ids->gen), cmp_uint);
+	/* a mark holding a snapshot whose .ini is not there (yet): that
+	 * generation, read from its mark */
+	for (size_t i = 0; i < nfilled; i++)
+		if (!ids->ngen || !bsearch(&filled[i], ids->gen, ids->ngen,
+					   sizeof(id), cmp_uint))
+			push_id(&ids->staged, &ids->nstaged, filled[i]);
+	free(filled);
+	for (size_t i = 0; i < ids->nstaged; i++)
+		push_id(&ids->gen, &ids->ngen, ids->staged[i]);
+	if (ids->nstaged) {
+		qsort(ids->gen, ids->ngen, sizeof(*ids->gen), cmp_uint);
+		qsort(ids->staged, ids->nstaged, sizeof(*ids->staged),
+		      cmp_uint);
+	}
 	if (ids->npending)
 		qsort(ids->pending, ids->npending, sizeof(*ids->pending),
 		      cmp_uint);
 	return 0;
+}
+
+bool snapshot_ids_staged(const struct snap_ids *ids, unsigned id)
+{
+	return ids->nstaged && bsearch(&id, ids->staged, ids->nstaged,
+				       sizeof(id), cmp_uint) != NULL;
 }
 
 bool snapshot_ids_pending(const struct snap_ids *ids, unsigned id)
@@ -536,6 +633,7 @@ bool snapshot_ids_pending(const struct snap_ids *ids, unsigned id)
 void snapshot_ids_free(struct snap_ids *ids)
 {
 	free(ids->gen);
+	free(ids->staged);
 	free(ids->pending);
 	for (size_t i = 0; i < ids->nbase; i++)
 		free(ids->base[i]);
@@ -557,12 +655,21 @@ static void prune(const struct state *st, const struct snap_ids *ids)
 	}
 }
 
-int snapshot_write(const struct state *st, const struct plan *plan,
+/*
+ * Before the first change the snapshot is in place as NNNNNN.pending, whole
+ * (renamed from a temporary file), and every later command reads it there:
+ * a kill cannot lose it. Durability comes alongside the changes: the seal
+ * syncs it and links it as NNNNNN.ini, and snapshot_done() waits for that.
+ * Nothing an apply changes outlives the kernel, so a snapshot that the
+ * disk lacks after a power loss describes nothing still in effect (and
+ * the .ini name only ever points at synced text).
+ */
+int snapshot_write(struct state *st, const struct plan *plan,
 		   struct snap_meta *m, char *path, size_t pathlen,
 		   struct err *err)
 {
 	struct snap_ids ids;
-	char name[32], tmp[64], *text = NULL;
+	char name[32], staged[32], tmp[64], *text = NULL;
 	int fd, rc;
 
 	m->ns = st->ns;
@@ -578,84 +685,73 @@ int snapshot_write(const struct state *st, const struct plan *plan,
 	}
 	m->id = ids.ngen ? ids.gen[ids.ngen - 1] + 1 : 1;
 	snprintf(name, sizeof(name), "%06u.ini", m->id);
+	snprintf(staged, sizeof(staged), "%06u.pending", m->id);
 	snprintf(path, pathlen, "%s/snapshots/%s", st->path, name);
 	rc = snapshot_render(plan, m, &text, err);
+	if (!rc && !snapshot_plain(plan))
+		rc = verify(plan, text, err);
+	if (!rc)
+		rc = update_baseline(st, plan, m, text, ids.ngen ?
+				     ids.gen[ids.ngen - 1] : 0, err);
 	if (!rc)
 		rc = state_write_tmp(st, text, tmp, sizeof(tmp), &fd, err);
 	if (rc)
 		goto out;
-	/* the disk takes the text while it is checked and the baseline
-	 * brought up to date; the fsync then waits for what is left */
-	sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
-	rc = verify(plan, text, err);
-	if (!rc)
-		rc = update_baseline(st, plan, m, text, ids.ngen ?
-				     ids.gen[ids.ngen - 1] : 0, err);
-	if (rc) {
+	if (renameat2(st->sfd, tmp, st->sfd, staged, RENAME_NOREPLACE)) {
+		rc = err_set(err, -errno, "%s/snapshots/%s: %s", st->path,
+			     staged, strerror(errno));
 		close(fd);
 		unlinkat(st->sfd, tmp, 0);
 		goto out;
 	}
-	rc = state_commit_tmp(st, tmp, fd, fsync(fd) ? -errno : 0, name, err);
-	if (rc)
-		goto out;
-	/* in progress until snapshot_done(): a kill leaves the mark */
-	snprintf(name, sizeof(name), "%06u.pending", m->id);
-	fd = openat(st->sfd, name, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
-		    0600);
-	if (fd < 0)
-		rc = err_set(err, -errno, "%s/snapshots/%s: %s", st->path, name,
-			     strerror(errno));
-	else
-		close(fd);
-	/* the renames (the baseline's too) are durable once it is synced */
-	if (!rc)
-		rc = state_sync(st, err);
-	if (!rc)
+	rc = state_seal(st, fd, staged, name, err);
+	if (rc) {
+		unlinkat(st->sfd, name, 0);
+		unlinkat(st->sfd, staged, 0);
+	} else {
 		prune(st, &ids);
+	}
 out:
 	free(text);
 	snapshot_ids_free(&ids);
 	return rc;
 }
 
-int snapshot_done(const struct state *st, unsigned id, struct err *err)
+int snapshot_done(struct state *st, unsigned id, struct err *err)
 {
-	char name[32];
+	char name[32], mark[32];
+	int fd, rc = state_seal_wait(st, err);
 
-	snprintf(name, sizeof(name), "%06u.pending", id);
-	if (unlinkat(st->sfd, name, 0) && errno != ENOENT)
-		return err_set(err, -errno, "%s/snapshots/%s: %s", st->path,
-			       name, strerror(errno));
-	return state_sync(st, err);
-}
-
-void snapshot_clean(const struct state *st)
-{
-	struct snap_ids ids;
-	char name[32];
-
-	state_clean_tmp(st);
-	if (snapshot_ids(st, &ids, NULL))
-		return;
-	/* a mark whose snapshot is gone (killed while discarding it) */
-	for (size_t i = 0; i < ids.npending; i++) {
-		unsigned id = ids.pending[i];
-
-		if (ids.ngen && bsearch(&id, ids.gen, ids.ngen, sizeof(id),
-					cmp_uint))
-			continue;
-		snprintf(name, sizeof(name), "%06u.pending", id);
-		unlinkat(st->sfd, name, 0);
+	if (rc)
+		return rc;
+	snprintf(name, sizeof(name), "%06u.ini", id);
+	snprintf(mark, sizeof(mark), "%06u.pending", id);
+	/* a mark holding the only copy (its writer was killed before the
+	 * seal) is sealed before it goes */
+	if (faccessat(st->sfd, name, F_OK, AT_SYMLINK_NOFOLLOW) &&
+	    errno == ENOENT &&
+	    (fd = openat(st->sfd, mark, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) >= 0) {
+		rc = state_seal(st, fd, mark, name, err);
+		if (!rc)
+			rc = state_seal_wait(st, err);
+		if (rc)
+			return rc;
 	}
-	snapshot_ids_free(&ids);
+	/* not synced: a mark that outlives a power loss is of an earlier
+	 * boot, which nothing in effect came from (see snapshot_clean) */
+	if (unlinkat(st->sfd, mark, 0) && errno != ENOENT)
+		return err_set(err, -errno, "%s/snapshots/%s: %s", st->path,
+			       mark, strerror(errno));
+	return 0;
 }
 
-void snapshot_discard(const struct state *st, unsigned id)
+void snapshot_discard(struct state *st, unsigned id)
 {
 	char name[32];
 
+	state_seal_wait(st, NULL);
 	snprintf(name, sizeof(name), "%06u.ini", id);
 	unlinkat(st->sfd, name, 0);
-	snapshot_done(st, id, NULL);
+	snprintf(name, sizeof(name), "%06u.pending", id);
+	unlinkat(st->sfd, name, 0);
 }

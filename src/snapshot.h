@@ -53,10 +53,21 @@ void snapshot_meta_now(struct snap_meta *m, const char *command,
  * the first time to this namespace's baseline, then write the snapshot as
  * the next generation (m->id, m->ns set), marked in progress until
  * snapshot_done(). Everything is atomic and relative to st's descriptors.
+ * It is in place for every later command on return, and sealed (synced
+ * to disk as NNNNNN.ini) meanwhile: snapshot_done() waits for that.
  */
-int snapshot_write(const struct state *st, const struct plan *plan,
+int snapshot_write(struct state *st, const struct plan *plan,
 		   struct snap_meta *m, char *path, size_t pathlen,
 		   struct err *err);
+
+/*
+ * The check before writing without the parser, for plans whose keys,
+ * devices and values are plain (as nearly all are): such lines read back
+ * verbatim (a unit test holds this against the parser), so what remains
+ * is what the loader's checks make of each one. true: the snapshot would
+ * restore every pending change; false: not shown, read it back to know.
+ */
+bool snapshot_plain(const struct plan *plan);
 
 /*
  * What `snapshots list` shows of one snapshot file's text (id from its
@@ -68,20 +79,26 @@ int snapshot_parse(const char *text, unsigned id, struct snap_info *si);
 /* The parsed snapshot `id` is whole: its id, a known command, a setting. */
 bool snapshot_complete(const struct profile *p, unsigned id);
 
-/* The transaction of snapshot `id` completed: drop its in-progress mark. */
-int snapshot_done(const struct state *st, unsigned id, struct err *err);
+/* The transaction of snapshot `id` completed: wait for the seal, drop the
+ * in-progress mark. An error (the seal's) leaves both: the caller reverts. */
+int snapshot_done(struct state *st, unsigned id, struct err *err);
 
 /*
  * Interrupted snapshot `id` is dealt with (rolled back, or accepted by the
  * operator): drop its mark and those of later ones of its namespace.
  */
-int snapshot_ack(const struct state *st, unsigned id, struct err *err);
+int snapshot_ack(struct state *st, unsigned id, struct err *err);
 
-/* Under the lock: remove temporary files and marks left by dead writers. */
-void snapshot_clean(const struct state *st);
+/*
+ * Under the lock: remove temporary files; seal a snapshot a dead writer
+ * left only in its mark; drop marks that stand for no interruption in
+ * this boot (whose snapshot is gone, damaged, or of an earlier boot: a
+ * reboot undid whatever that transaction had changed).
+ */
+void snapshot_clean(struct state *st);
 
 /* Everything it did was reverted: remove the snapshot altogether. */
-void snapshot_discard(const struct state *st, unsigned id);
+void snapshot_discard(struct state *st, unsigned id);
 
 /*
  * Every snapshot (baselines first, then generations oldest first), with
@@ -111,10 +128,13 @@ int snapshot_load(const struct state *st, const struct snap_info *si,
 
 /* Shared by snapshot.c and snapshot_list.c. */
 struct snap_ids {
-	unsigned *gen;		/* NNNNNN.ini, ascending */
+	unsigned *gen;		/* NNNNNN.ini, or staged, ascending */
 	size_t ngen;
 	unsigned *pending;	/* NNNNNN.pending: in progress or interrupted */
 	size_t npending;
+	unsigned *staged;	/* generations only in their mark (not yet
+				 * sealed, or killed before that), ascending */
+	size_t nstaged;
 	char **base;		/* baseline-*.ini */
 	size_t nbase;
 };
@@ -122,6 +142,10 @@ struct snap_ids {
 int snapshot_ids(const struct state *st, struct snap_ids *ids,
 		 struct err *err);
 bool snapshot_ids_pending(const struct snap_ids *ids, unsigned id);
+bool snapshot_ids_staged(const struct snap_ids *ids, unsigned id);
+/* The file that holds generation id: its .ini, or its mark if staged. */
+void snapshot_gen_name(const struct snap_ids *ids, unsigned id, char *buf,
+		       size_t len);
 void snapshot_ids_free(struct snap_ids *ids);
 /* The file holding ns's baseline: baseline-host.ini or baseline-INO.ini. */
 void snapshot_baseline_name(const struct netns_id *ns, char *buf, size_t len);

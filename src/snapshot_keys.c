@@ -54,11 +54,19 @@ static bool list(const char *text, struct listing *l)
 	bool meta = false;
 
 	memset(l, 0, sizeof(*l));
-	for (const char *p = text; *p;) {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-		const char *eq = memmem(p, len, " = ", 3);
+	for (const char *p = text, *end = text + strlen(text); *p;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		const char *eq = NULL;
 
+		/* a key line: keys hold no '=', the first one is in " = " */
+		if (len && !strchr(";\t[", *p)) {
+			eq = memchr(p, '=', len);
+			if (!eq || eq == p || eq[-1] != ' ' ||
+			    eq + 1 == p + len || eq[1] != ' ')
+				return false;
+			eq--;
+		}
 		if (!len || *p == ';' || *p == '\t') {
 			/* blank, comment, or more of the value above */
 		} else if (*p == '[') {

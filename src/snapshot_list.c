@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Finding snapshots: generations, baselines, interrupted transactions. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "snapshot.h"
 
@@ -60,16 +62,63 @@ static int fill_info(const struct state *st, struct snap_info *si,
 	return 0;
 }
 
+/*
+ * A mark is an interruption when its snapshot is readable and of this
+ * boot: a reboot undid whatever the transaction had changed, in every
+ * namespace (a power loss can leave the marks of completed ones too).
+ */
 static int gen_info(const struct state *st, const struct snap_ids *ids,
 		    unsigned id, struct snap_info *si, struct err *err)
 {
 	char name[32];
 	int rc;
 
-	snprintf(name, sizeof(name), "%06u.ini", id);
+	snapshot_gen_name(ids, id, name, sizeof(name));
 	rc = fill_info(st, si, name, id, false, err);
-	si->interrupted = !rc && snapshot_ids_pending(ids, id);
+	si->interrupted = !rc && snapshot_ids_pending(ids, id) &&
+			  !si->damaged && si->meta.ns.boot_id[0] &&
+			  !strcmp(si->meta.ns.boot_id, st->ns.boot_id);
 	return rc;
+}
+
+void snapshot_gen_name(const struct snap_ids *ids, unsigned id, char *buf,
+		       size_t len)
+{
+	snprintf(buf, len, snapshot_ids_staged(ids, id) ? "%06u.pending"
+		 : "%06u.ini", id);
+}
+
+void snapshot_clean(struct state *st)
+{
+	struct snap_ids ids;
+	struct snap_info si;
+	char name[32], mark[32];
+
+	state_clean_tmp(st);
+	if (snapshot_ids(st, &ids, NULL))
+		return;
+	st->entries_checked = st->locked;
+	for (size_t i = 0; i < ids.npending; i++) {
+		unsigned id = ids.pending[i];
+		bool keep = !gen_info(st, &ids, id, &si, NULL) &&
+			    si.interrupted;
+		int fd;
+
+		snprintf(mark, sizeof(mark), "%06u.pending", id);
+		snprintf(name, sizeof(name), "%06u.ini", id);
+		if (!keep) {
+			unlinkat(st->sfd, mark, 0);
+			continue;
+		}
+		/* killed before its seal: do it now (on failure it is
+		 * still read from the mark) */
+		if (!snapshot_ids_staged(&ids, id))
+			continue;
+		fd = openat(st->sfd, mark, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd >= 0 && !state_seal(st, fd, mark, name, NULL))
+			state_seal_wait(st, NULL);
+	}
+	snapshot_ids_free(&ids);
 }
 
 /* Everything, or (marked) only generations with an in-progress mark,
@@ -223,7 +272,7 @@ int snapshot_find(const struct state *st, const char *which,
 	return rc;
 }
 
-int snapshot_ack(const struct state *st, unsigned id, struct err *err)
+int snapshot_ack(struct state *st, unsigned id, struct err *err)
 {
 	struct snap_info *v, *of = NULL;
 	size_t n;

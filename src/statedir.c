@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,7 +82,8 @@ int state_open(struct state *st, const char *dir, bool create,
 
 	st->path = dir;
 	st->dfd = st->sfd = -1;
-	st->locked = false;
+	st->locked = st->entries_checked = false;
+	memset(&st->seal, 0, sizeof(st->seal));
 	rc = netns_self(&st->ns, err);
 	if (rc)
 		return rc;
@@ -100,6 +102,7 @@ int state_open(struct state *st, const char *dir, bool create,
 
 void state_close(struct state *st)
 {
+	state_seal_wait(st, NULL);
 	if (st->sfd >= 0)
 		close(st->sfd);
 	if (st->dfd >= 0)
@@ -172,16 +175,20 @@ void state_clean_tmp(const struct state *st)
 }
 
 int state_check_entry(const struct state *st, int dirfd, const char *name,
-		      struct err *err)
+		      off_t *size, struct err *err)
 {
 	char sub[300];
 	struct stat s;
 
 	snprintf(sub, sizeof(sub), "/snapshots/%s", name);
+	if (size)
+		*size = -1;
 	if (fstatat(dirfd, name, &s, AT_SYMLINK_NOFOLLOW))
 		return errno == ENOENT ? 0 : err_set(err, -errno, "%s%s: %s",
 						     st->path, sub,
 						     strerror(errno));
+	if (size)
+		*size = s.st_size;
 	if (!S_ISREG(s.st_mode))
 		return err_set(err, -EPERM, "%s%s: not a regular file; not safe "
 			       "for porttune state", st->path, sub);
@@ -315,7 +322,7 @@ int state_commit_tmp(const struct state *st, const char *tmp, int fd,
 }
 
 /* NAME under snapshots/ replaced atomically: temporary file, fsync, rename.
- * The caller syncs the directory. */
+ * The directory is synced by the seal that follows (state_seal). */
 int state_write(const struct state *st, const char *name, const char *text,
 		struct err *err)
 {
@@ -328,11 +335,68 @@ int state_write(const struct state *st, const char *name, const char *text,
 				err);
 }
 
-int state_sync(const struct state *st, struct err *err)
+/* ---- sealing ---------------------------------------------------------- */
+
+static void *seal_run(void *arg)
 {
-	/* a rename or unlink is durable only once the directory is synced */
-	if (fsync(st->sfd))
-		return err_set(err, -errno, "%s/snapshots: fsync: %s",
-			       st->path, strerror(errno));
-	return 0;
+	struct state *st = arg;
+	struct state_seal *s = &st->seal;
+
+	s->rc = 0;
+	if (fsync(s->fd))
+		s->step = "fsync";
+	else if (linkat(st->sfd, s->staged, st->sfd, s->name, 0))
+		s->step = "link";
+	else if (fsync(st->sfd))
+		s->step = "fsync of the directory";
+	else
+		s->step = NULL;
+	if (s->step)
+		s->rc = -errno;
+	close(s->fd);
+	s->fd = -1;
+	return NULL;
+}
+
+int state_seal(struct state *st, int fd, const char *staged, const char *name,
+	       struct err *err)
+{
+	struct state_seal *s = &st->seal;
+	sigset_t all, old;
+	int rc = state_seal_wait(st, err);
+
+	if (rc) {
+		close(fd);
+		return rc;
+	}
+	s->fd = fd;
+	snprintf(s->staged, sizeof(s->staged), "%s", staged);
+	snprintf(s->name, sizeof(s->name), "%s", name);
+	s->open = true;
+	/* signals stay with the main thread, which owns every exit path */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	s->running = !pthread_create(&s->thread, NULL, seal_run, st);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (s->running)
+		return 0;
+	/* no thread: sealed before anything goes on */
+	seal_run(st);
+	return state_seal_wait(st, err);
+}
+
+int state_seal_wait(struct state *st, struct err *err)
+{
+	struct state_seal *s = &st->seal;
+
+	if (s->running)
+		pthread_join(s->thread, NULL);
+	s->running = false;
+	if (!s->open)
+		return 0;
+	s->open = false;
+	if (!s->rc)
+		return 0;
+	return err_set(err, s->rc, "%s/snapshots/%s: %s: %s", st->path,
+		       s->name, s->step, strerror(-s->rc));
 }

@@ -2,8 +2,10 @@
 #ifndef PORTTUNE_STATEDIR_H
 #define PORTTUNE_STATEDIR_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "err.h"
 #include "netns.h"
@@ -14,12 +16,27 @@
  * descriptor, and everything below works relative to that descriptor, so
  * no rename between a check and a use can swap what was checked.
  */
+/* A staged file made durable under its final name (state_seal). */
+struct state_seal {
+	pthread_t thread;
+	bool running;		/* the thread is to be joined */
+	bool open;		/* a result is still to be collected */
+	int fd;			/* the staged file; the seal closes it */
+	char staged[32], name[32];
+	int rc;			/* -errno of the step that failed */
+	const char *step;
+};
+
 struct state {
 	const char *path;	/* as given, for messages only */
 	int dfd;		/* the directory; -1: it does not exist yet */
 	int sfd;		/* its snapshots/; -1: none yet */
 	struct netns_id ns;	/* the namespace this process runs in */
 	bool locked;		/* this process holds DIR/lock */
+	/* every entry of snapshots/ was checked under the lock: the
+	 * directory being ours alone, later walks need not check again */
+	bool entries_checked;
+	struct state_seal seal;
 };
 
 /*
@@ -31,6 +48,7 @@ struct state {
  */
 int state_open(struct state *st, const char *dir, bool create,
 	       struct err *err);
+/* Waits for a seal still running (state_seal_wait), then closes. */
 void state_close(struct state *st);
 
 /* One apply or rollback at a time: an flock on DIR/lock. */
@@ -43,9 +61,10 @@ bool state_busy(const struct state *st);
 void state_clean_tmp(const struct state *st);
 
 /* An entry of snapshots/ (fstatat, no link followed) must be a regular
- * file owned by the user and writable by no one else. */
+ * file owned by the user and writable by no one else; *size (if asked)
+ * is its size, -1 when it vanished meanwhile. */
 int state_check_entry(const struct state *st, int dirfd, const char *name,
-		      struct err *err);
+		      off_t *size, struct err *err);
 
 /*
  * Read snapshots/NAME, a regular file owned by the user and writable by
@@ -58,8 +77,8 @@ int state_read(const struct state *st, const char *name, char **text,
  * Writing under snapshots/: TEXT in a new temporary file (its name in
  * tmp), not synced, *fd left open for the fsync; then state_commit_tmp()
  * renames it to NAME given its fsync's result (sync_rc), or removes it.
- * state_write() is both with the fsync between. The caller syncs the
- * directory (state_sync) once its renames are done.
+ * state_write() is both with the fsync between. The rename is durable
+ * once the directory is synced: state_seal() does that.
  */
 int state_write_tmp(const struct state *st, const char *text, char *tmp,
 		    size_t tmplen, int *fd, struct err *err);
@@ -67,6 +86,19 @@ int state_commit_tmp(const struct state *st, const char *tmp, int fd,
 		     int sync_rc, const char *name, struct err *err);
 int state_write(const struct state *st, const char *name, const char *text,
 		struct err *err);
-int state_sync(const struct state *st, struct err *err);
+
+/*
+ * The file `staged` under snapshots/ (open as fd, its text complete in the
+ * page cache) also becomes NAME, durably: fsync, a hard link, fsync of the
+ * directory: NAME never names a file the disk does not hold whole. This
+ * runs on a thread of its own (without one, right here), so a caller can
+ * go on meanwhile; state_seal_wait() collects the result. fd is the
+ * seal's to close.
+ */
+int state_seal(struct state *st, int fd, const char *staged, const char *name,
+	       struct err *err);
+/* 0 once the seal completed (or none was started); else -errno naming
+ * the step, reported once. */
+int state_seal_wait(struct state *st, struct err *err);
 
 #endif

@@ -46,6 +46,22 @@ static enum txn_stage check_interrupted(struct txn *t, struct err *err)
 	return TXN_BAD_INPUT;
 }
 
+/* The changes failed and were reverted (as far as the revert went). */
+static enum txn_stage undone(struct txn *t)
+{
+	t->failed = true;
+	for (size_t i = 0; i < t->plan.n; i++)
+		t->revert_failed |= t->plan.v[i].touched;
+	/* all undone: the snapshot describes nothing in effect, and
+	 * "rollback latest" must reach the apply before this one. Otherwise
+	 * it stays marked as interrupted: the host is not as it was. */
+	if (!t->revert_failed) {
+		snapshot_discard(&t->st, t->snap.id);
+		t->snapshot_written = false;
+	}
+	return TXN_FAILED;
+}
+
 static enum txn_stage run_locked(struct txn *t, struct err *err)
 {
 	enum txn_stage st;
@@ -84,22 +100,14 @@ static enum txn_stage run_locked(struct txn *t, struct err *err)
 			return TXN_FAILED;
 		}
 		t->snapshot_written = true;
-		if (plan_apply(&t->plan, err)) {
-			t->failed = true;
-			for (size_t i = 0; i < t->plan.n; i++)
-				t->revert_failed |= t->plan.v[i].touched;
-			/* all undone: the snapshot describes nothing in
-			 * effect, and "rollback latest" must reach the apply
-			 * before this one. Otherwise it stays marked as
-			 * interrupted: the host is not as it was. */
-			if (!t->revert_failed) {
-				snapshot_discard(&t->st, t->snap.id);
-				t->snapshot_written = false;
-			}
-			return TXN_FAILED;
+		if (plan_apply(&t->plan, err))
+			return undone(t);
+		/* a snapshot the disk could not keep undoes the changes */
+		if (snapshot_done(&t->st, t->snap.id, err)) {
+			err_prefix(err, "snapshot %u not saved", t->snap.id);
+			plan_revert(&t->plan);
+			return undone(t);
 		}
-		if (snapshot_done(&t->st, t->snap.id, err))
-			return TXN_FAILED;
 	}
 	/* the interrupted transaction and all after it are undone */
 	if (t->snapshot && t->target.interrupted)

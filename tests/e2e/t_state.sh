@@ -157,6 +157,73 @@ test_interrupted_apply_can_be_acknowledged() {
 	expect_err 'no interrupted apply or rollback with this id'
 }
 
+# The snapshot is in place (in its mark) before the first change, and made
+# durable (synced, linked as NNNNNN.ini) alongside the changes: a kill
+# before that still leaves everything rollback needs.
+test_apply_killed_before_its_snapshot_was_sealed_is_rolled_back() {
+	command -v strace > /dev/null || fail "strace is needed (scripts/deps.sh)"
+	three
+	orig=$(state_of_sysctls)
+	run strace -qq -f -o /dev/null \
+		-e trace=linkat -e inject=linkat:error=EIO:signal=KILL \
+		"$PORTTUNE" --state-dir "$STATE" apply --profile "$WORK/three.ini"
+	expect_rc 137
+	[ -s "$STATE/snapshots/000001.pending" ] || fail "no mark holding the snapshot"
+	[ ! -e "$STATE/snapshots/000001.ini" ] || fail "sealed despite the kill"
+	run pt snapshots list
+	expect_out '^1 +[0-9T:-]+Z +apply +INTERRUPTED +3 '
+	expect_err "warning: snapshot 1: an apply or rollback was interrupted"
+	run pt apply --profile "$WORK/three.ini"
+	expect_rc 2
+	expect_err "snapshot 1: an earlier apply or rollback was interrupted"
+	# the refused apply held the lock: it sealed the snapshot meanwhile
+	[ -s "$STATE/snapshots/000001.ini" ] || fail "not sealed under the lock"
+	run pt rollback
+	expect_rc 0
+	expect_eq "$(state_of_sysctls)" "$orig" "sysctls after rollback"
+	expect_eq "$(ls "$STATE/snapshots" | grep -c pending)" 0 "marks left"
+}
+
+# Accepting such an apply keeps its snapshot: the mark held the only copy.
+test_apply_killed_before_its_snapshot_was_sealed_can_be_acknowledged() {
+	command -v strace > /dev/null || fail "strace is needed (scripts/deps.sh)"
+	three
+	orig=$(state_of_sysctls)
+	run strace -qq -f -o /dev/null \
+		-e trace=linkat -e inject=linkat:error=EIO:signal=KILL \
+		"$PORTTUNE" --state-dir "$STATE" apply --profile "$WORK/three.ini"
+	expect_rc 137
+	[ ! -e "$STATE/snapshots/000001.ini" ] || fail "sealed despite the kill"
+	run pt snapshots ack 1
+	expect_rc 0
+	[ -s "$STATE/snapshots/000001.ini" ] || fail "the snapshot went with its mark"
+	run pt apply --profile "$WORK/three.ini"
+	expect_rc 0
+	run pt rollback 1
+	expect_rc 0
+	expect_eq "$(state_of_sysctls)" "$orig" "sysctls after rollback 1"
+}
+
+# A snapshot the disk cannot keep undoes the apply: nothing stays changed
+# that rollback could not reach after a power loss.
+test_apply_whose_snapshot_cannot_be_saved_is_reverted() {
+	command -v strace > /dev/null || fail "strace is needed (scripts/deps.sh)"
+	fin 30
+	fin 45
+	pt apply --profile "$WORK/fin30.ini" > /dev/null
+	run strace -qq -f -o /dev/null -e trace=fsync -e inject=fsync:error=EIO \
+		"$PORTTUNE" --state-dir "$STATE" apply --profile "$WORK/fin45.ini"
+	expect_rc 1
+	expect_err "snapshot 2 not saved: .*/snapshots/000002.ini: fsync: Input/output error"
+	expect_out "reverted"
+	expect_eq "$(sysctl_get net.ipv4.tcp_fin_timeout)" 30
+	expect_eq "$(snapshot_count)" 1 "snapshots"
+	expect_eq "$(ls "$STATE/snapshots" | grep -c pending)" 0 "marks left"
+	run pt rollback
+	expect_rc 0
+	expect_eq "$(sysctl_get net.ipv4.tcp_fin_timeout)" 60
+}
+
 test_orphaned_temporary_files_are_removed() {
 	fin 30
 	mkdir -p "$STATE/snapshots"

@@ -492,6 +492,147 @@ static void namespaces_match_across_boots_only_for_the_host(void **state)
 	assert_false(netns_same(&x, &x));
 }
 
+/* The fast check before writing never passes what the parser would not
+ * read back: random plans, plain or not, against a real read-back. */
+static bool reads_back(const struct plan *plan, const char *text)
+{
+	struct profile p;
+	bool ok = !profile_parse_as(&p, PROFILE_SNAPSHOT, "s", text, NULL,
+				    NULL, NULL) && !p.nerrors;
+
+	for (size_t i = 0; ok && i < plan->n; i++) {
+		const struct change *c = &plan->v[i];
+		const struct pkv *kv = c->target == T_SYSCTL ? p.sysctl : NULL;
+		size_t n = c->target == T_SYSCTL ? p.nsysctl : 0;
+		bool found = false;
+
+		if (c->status != CS_PENDING)
+			continue;
+		for (size_t s = 0; c->dev && s < p.nnic; s++)
+			if (!strncmp(p.nic[s].match, "name=", 5) &&
+			    !strcmp(p.nic[s].match + 5, c->dev)) {
+				kv = p.nic[s].kv;
+				n = p.nic[s].nkv;
+			}
+		for (size_t k = 0; k < n; k++)
+			if (!strcmp(kv[k].key, c->key))
+				found = !strcmp(kv[k].value, c->before);
+		ok = found;
+	}
+	profile_free(&p);
+	return ok;
+}
+
+static void rand_text(char *buf, size_t max, const char *alphabet)
+{
+	size_t n = (size_t)rand() % max, k = strlen(alphabet);
+
+	for (size_t i = 0; i < n; i++)
+		buf[i] = alphabet[(size_t)rand() % k];
+	buf[n] = '\0';
+}
+
+static void plain_check_agrees_with_reading_back(void **state)
+{
+	static const char *const sysctls[] = {
+		"net.ipv4.tcp_fin_timeout", "net.ipv4.ip_local_port_range",
+		"net.ipv4.ip_local_reserved_ports", "net.core.somaxconn",
+	};
+	static const char *const nics[] = {
+		"offload.rx-gro", "offload.tx-tcp-segmentation", "ring.rx",
+		"coalesce.rx-usecs",
+	};
+	unsigned fast = 0;
+
+	(void)state;
+	srand(7);
+	for (int round = 0; round < 3000; round++) {
+		struct snap_meta m = { .id = 1 };
+		struct plan plan = { 0 };
+		char dev[16], val[24], *text = NULL;
+		bool plain;
+
+		snprintf(m.command, sizeof(m.command), "apply");
+		rand_text(dev, 6, round % 2 ? "ab0_.-" : "ab0_.- *[]:;=#");
+		if (!dev[0])
+			snprintf(dev, sizeof(dev), "e0");
+		for (size_t k = 0; k < 4; k++) {
+			bool nic = rand() % 2;
+			struct change *c = plan_add(&plan, nic ? T_NIC : T_SYSCTL,
+						    nic ? dev : NULL,
+						    nic ? nics[k] : sysctls[k],
+						    "1", "x.ini", 1);
+
+			if (round % 3)
+				rand_text(val, 10, "0123456789");
+			else
+				rand_text(val, 12, "09ab ;#=[\t.,:-");
+			if (nic && k < 2)
+				snprintf(val, sizeof(val), "%s", rand() % 8
+					 ? (rand() % 2 ? "on" : "off") : "On");
+			c->before = strdup(val);
+			c->status = rand() % 5 ? CS_PENDING : CS_SAME;
+		}
+		plain = snapshot_plain(&plan);
+		if (snapshot_render(&plan, &m, &text, NULL)) {
+			assert_false(plain);
+		} else if (plain) {
+			assert_true(reads_back(&plan, text));
+			fast++;
+		}
+		free(text);
+		plan_free(&plan);
+	}
+	/* and it is the common case, not a path never taken */
+	assert_true(fast > 500);
+}
+
+static void marks_of_an_earlier_boot_are_no_interruption(void **state)
+{
+	char *dir = tmpdir(), path[1024], name[1100];
+	struct snap_info *v;
+	struct snap_meta m;
+	struct plan plan;
+	struct state st;
+	struct stat s;
+	unsigned id;
+	size_t n;
+
+	(void)state;
+	make_plan(&plan);
+	open_state(&st, dir);
+	st.ns.initial = true;	/* the host: its snapshots span boots */
+	snapshot_meta_now(&m, "apply", "x.ini");
+	assert_int_equal(snapshot_write(&st, &plan, &m, path, sizeof(path),
+					NULL), 0);
+	assert_int_equal(state_seal_wait(&st, NULL), 0);
+	assert_int_equal(snapshot_check_interrupted(&st, &id, NULL), 0);
+	assert_int_equal(id, 1);
+	/* killed before the seal: only the mark holds it, and it is read
+	 * from there, then sealed under the lock */
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(snapshot_list(&st, &v, &n, NULL), 0);
+	assert_int_equal(n, 2);
+	assert_true(v[1].interrupted && v[1].here);
+	assert_int_equal(v[1].nsettings, 4);
+	free(v);
+	snapshot_clean(&st);
+	assert_int_equal(stat(path, &s), 0);
+	assert_int_equal(snapshot_check_interrupted(&st, &id, NULL), 0);
+	assert_int_equal(id, 1);
+	/* after a reboot nothing it changed is in effect */
+	snprintf(st.ns.boot_id, sizeof(st.ns.boot_id), "another-boot");
+	assert_int_equal(snapshot_check_interrupted(&st, &id, NULL), 0);
+	assert_int_equal(id, 0);
+	snapshot_clean(&st);
+	snprintf(name, sizeof(name), "%s/snapshots/000001.pending", dir);
+	assert_int_equal(stat(name, &s), -1);
+	assert_int_equal(stat(path, &s), 0);	/* the snapshot stays */
+	plan_free(&plan);
+	state_close(&st);
+	rm_rf(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -507,6 +648,8 @@ int main(void)
 		cmocka_unit_test(unsafe_state_directories_are_refused),
 		cmocka_unit_test(lock_is_exclusive),
 		cmocka_unit_test(namespaces_match_across_boots_only_for_the_host),
+		cmocka_unit_test(plain_check_agrees_with_reading_back),
+		cmocka_unit_test(marks_of_an_earlier_boot_are_no_interruption),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

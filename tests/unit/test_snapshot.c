@@ -570,7 +570,7 @@ static void plain_check_agrees_with_reading_back(void **state)
 			if (nic && k < 2)
 				snprintf(val, sizeof(val), "%s", rand() % 8
 					 ? (rand() % 2 ? "on" : "off") : "On");
-			c->before = strdup(val);
+			c->before = plan_str(&plan, val);
 			c->status = rand() % 5 ? CS_PENDING : CS_SAME;
 		}
 		plain = snapshot_plain(&plan);

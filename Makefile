@@ -17,7 +17,7 @@ DATADIR = $(PREFIX)/share/porttune
 COMPLETIONDIR = $(PREFIX)/share/bash-completion/completions
 UNITDIR = $(PREFIX)/lib/systemd/system
 
-PKGS = libmnl inih json-c
+PKGS = libmnl libnl-route-3.0 inih json-c
 WARN = -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
        -Wmissing-prototypes -Wno-format-nonliteral
 override CPPFLAGS += -D_GNU_SOURCE -DPORTTUNE_VERSION='"$(VERSION)"' -Isrc

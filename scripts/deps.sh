@@ -2,7 +2,7 @@
 # Install what porttune needs to build and test, if anything is missing.
 # Does nothing when all is there; says what to install when it cannot.
 set -u
-pkgs="pkg-config libmnl-dev libinih-dev
+pkgs="pkg-config libmnl-dev libnl-3-dev libnl-route-3-dev libinih-dev
 libcmocka-dev libjson-c-dev mandoc iproute2 ethtool net-tools jq util-linux strace
 clang llvm libbpf-dev bpftool procps libclang-rt-14-dev"
 # the real tools the integrations are tested with
@@ -11,7 +11,7 @@ debhelper dpkg-dev fakeroot lintian git"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	missing=""
-	for m in libmnl inih json-c cmocka libbpf; do
+	for m in libmnl libnl-route-3.0 inih json-c cmocka libbpf; do
 		pkg-config --exists "$m" 2>/dev/null || missing="$missing $m"
 	done
 	for t in mandoc ip ss ethtool jq unshare sysctl clang bpftool; do

@@ -8,17 +8,15 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <libmnl/libmnl.h>
 #include <linux/ethtool.h>
-#include <linux/if_link.h>
-#include <linux/rtnetlink.h>
+#include <linux/netlink.h>
 #include <linux/sockios.h>
+#include <netlink/netlink.h>
+#include <netlink/route/link.h>
 
 #include "err.h"
 #include "ethtool.h"
 #include "links.h"
-#include "nl.h"
-#include "xalloc.h"
 
 /* Any socket reaches dev_ioctl(); AF_INET may be missing, netlink never is. */
 static int ioctl_socket(void)
@@ -75,79 +73,64 @@ static int by_ifindex(const void *a, const void *b)
 	return (x->ifindex > y->ifindex) - (x->ifindex < y->ifindex);
 }
 
-struct link_list {
-	struct link *v;
-	size_t n, cap;
-};
-
-/* IFLA_LINKINFO { IFLA_INFO_KIND "veth" }: virtual devices name their kind */
-static void link_kind(const struct nlattr *info, struct link *d)
+static int nl_err(struct err *e, int nlerr, const char *what)
 {
-	const struct nlattr *a;
-
-	mnl_attr_for_each_nested(a, info)
-		if (mnl_attr_get_type(a) == IFLA_INFO_KIND &&
-		    !mnl_attr_validate(a, MNL_TYPE_NUL_STRING))
-			snprintf(d->kind, sizeof(d->kind), "%s",
-				 mnl_attr_get_str(a));
-}
-
-static int on_link(const struct nlmsghdr *nlh, void *data, struct err *e)
-{
-	struct link_list *l = data;
-	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *a;
-	struct link *d;
-
-	if (nlh->nlmsg_type != RTM_NEWLINK ||
-	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifi))
-		return err_set(e, -EBADMSG, "malformed rtnetlink link reply");
-	if (l->n == l->cap) {
-		l->cap *= 2;
-		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
-	}
-	d = &l->v[l->n++];
-	*d = (struct link){ .ifindex = ifi->ifi_index };
-	mnl_attr_for_each(a, nlh, sizeof(*ifi)) {
-		if (mnl_attr_get_type(a) == IFLA_IFNAME &&
-		    !mnl_attr_validate(a, MNL_TYPE_NUL_STRING))
-			snprintf(d->name, sizeof(d->name), "%s",
-				 mnl_attr_get_str(a));
-		else if (mnl_attr_get_type(a) == IFLA_LINKINFO)
-			link_kind(a, d);
-	}
-	return 0;
+	return err_set(e, -EIO, "rtnetlink: %s: %s", what, nl_geterror(nlerr));
 }
 
 int links_list(struct link **out, size_t *n, bool drivers, struct err *e)
 {
-	struct link_list l = { .cap = 16 };
-	struct nlmsghdr *nlh;
-	struct ifinfomsg *ifi;
-	struct nl *nl;
-	int ret;
+	struct nl_sock *sk;
+	struct nl_cache *cache = NULL;
+	struct nl_object *obj;
+	struct link *v = NULL;
+	size_t cnt = 0;
+	int ret, fd;
 
 	*out = NULL;
 	*n = 0;
-	ret = nl_open(&nl, NETLINK_ROUTE, e);
-	if (ret < 0)
-		return err_prefix(e, "rtnetlink");
-	l.v = xrealloc(NULL, l.cap * sizeof(*l.v));
-	nlh = nl_msg(nl, RTM_GETLINK, NLM_F_DUMP);
-	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-	ifi->ifi_family = AF_UNSPEC;
-	ret = nl_request(nl, nlh, on_link, &l, e);
-	nl_close(nl);
+	sk = nl_socket_alloc();
+	if (!sk)
+		return err_set(e, -ENOMEM, "out of memory");
+	ret = nl_connect(sk, NETLINK_ROUTE);
 	if (ret < 0) {
-		free(l.v);
-		return err_prefix(e, "rtnetlink: listing links");
+		ret = nl_err(e, ret, "connect");
+		goto out;
 	}
-	if (drivers)
-		links_fill_drivers(l.v, l.n);
-	qsort(l.v, l.n, sizeof(*l.v), by_ifindex);
-	*out = l.v;
-	*n = l.n;
-	return 0;
+	ret = rtnl_link_alloc_cache(sk, AF_UNSPEC, &cache);
+	if (ret < 0) {
+		ret = nl_err(e, ret, "listing links");
+		goto out;
+	}
+	v = calloc((size_t)nl_cache_nitems(cache) + 1, sizeof(*v));
+	if (!v) {
+		ret = err_set(e, -ENOMEM, "out of memory");
+		goto out;
+	}
+	fd = drivers ? ioctl_socket() : -1;
+	for (obj = nl_cache_get_first(cache); obj; obj = nl_cache_get_next(obj)) {
+		struct rtnl_link *l = (struct rtnl_link *)obj;
+		const char *kind = rtnl_link_get_type(l);
+		struct link *d = &v[cnt++];
+
+		snprintf(d->name, sizeof(d->name), "%s", rtnl_link_get_name(l));
+		d->ifindex = rtnl_link_get_ifindex(l);
+		snprintf(d->kind, sizeof(d->kind), "%s", kind ? kind : "");
+		if (fd >= 0)
+			driver_fd(fd, d->name, d->driver, sizeof(d->driver));
+	}
+	if (fd >= 0)
+		close(fd);
+	qsort(v, cnt, sizeof(*v), by_ifindex);
+	*out = v;
+	*n = cnt;
+	v = NULL;
+	ret = 0;
+out:
+	free(v);
+	nl_cache_free(cache);
+	nl_socket_free(sk);
+	return ret;
 }
 
 int links_list_eth(struct eth *eth, bool drivers, struct link **out,

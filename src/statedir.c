@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -378,8 +379,12 @@ int state_seal(struct state *st, int fd, const char *staged, const char *name,
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	s->running = !pthread_create(&s->thread, NULL, seal_run, st);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (s->running)
+	/* it starts its fsync at once (the disk works while this thread
+	 * goes on) instead of waiting for this one's time slice to end */
+	if (s->running) {
+		sched_yield();
 		return 0;
+	}
 	/* no thread: sealed before anything goes on */
 	seal_run(st);
 	return state_seal_wait(st, err);

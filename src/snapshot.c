@@ -125,9 +125,8 @@ static int render_body(struct buf *b, const struct plan *plan,
 
 		for (size_t i = 0; i < plan->n; i++) {
 			const struct change *c = &plan->v[i];
-			int rc;
-
 			const char *v = change_restore_value(c);
+			int rc;
 
 			if (c->status != CS_PENDING || c->target != t)
 				continue;
@@ -717,26 +716,34 @@ out:
 	return rc;
 }
 
-int snapshot_done(struct state *st, unsigned id, struct err *err)
+int snapshot_seal_mark(struct state *st, unsigned id, struct err *err)
 {
 	char name[32], mark[32];
-	int fd, rc = state_seal_wait(st, err);
+	int fd, rc;
 
-	if (rc)
-		return rc;
 	snprintf(name, sizeof(name), "%06u.ini", id);
 	snprintf(mark, sizeof(mark), "%06u.pending", id);
-	/* a mark holding the only copy (its writer was killed before the
-	 * seal) is sealed before it goes */
-	if (faccessat(st->sfd, name, F_OK, AT_SYMLINK_NOFOLLOW) &&
-	    errno == ENOENT &&
-	    (fd = openat(st->sfd, mark, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) >= 0) {
-		rc = state_seal(st, fd, mark, name, err);
-		if (!rc)
-			rc = state_seal_wait(st, err);
-		if (rc)
-			return rc;
-	}
+	if (!faccessat(st->sfd, name, F_OK, AT_SYMLINK_NOFOLLOW) ||
+	    errno != ENOENT)
+		return 0;
+	fd = openat(st->sfd, mark, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	rc = state_seal(st, fd, mark, name, err);
+	return rc ? rc : state_seal_wait(st, err);
+}
+
+int snapshot_done(struct state *st, unsigned id, struct err *err)
+{
+	char mark[32];
+	int rc = state_seal_wait(st, err);
+
+	/* a mark holding the only copy is sealed before it goes */
+	if (!rc)
+		rc = snapshot_seal_mark(st, id, err);
+	if (rc)
+		return rc;
+	snprintf(mark, sizeof(mark), "%06u.pending", id);
 	/* not synced: a mark that outlives a power loss is of an earlier
 	 * boot, which nothing in effect came from (see snapshot_clean) */
 	if (unlinkat(st->sfd, mark, 0) && errno != ENOENT)

@@ -79,9 +79,13 @@ int snapshot_parse(const char *text, unsigned id, struct snap_info *si);
 /* The parsed snapshot `id` is whole: its id, a known command, a setting. */
 bool snapshot_complete(const struct profile *p, unsigned id);
 
-/* The transaction of snapshot `id` completed: wait for the seal, drop the
- * in-progress mark. An error (the seal's) leaves both: the caller reverts. */
+/* The transaction of snapshot `id` completed: wait for the seal (see
+ * state_seal_wait), drop the in-progress mark. */
 int snapshot_done(struct state *st, unsigned id, struct err *err);
+
+/* A generation only in its mark (its writer was killed before the seal)
+ * is sealed now; 0 when its .ini is there already. */
+int snapshot_seal_mark(struct state *st, unsigned id, struct err *err);
 
 /*
  * Interrupted snapshot `id` is dealt with (rolled back, or accepted by the

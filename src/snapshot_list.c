@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Finding snapshots: generations, baselines, interrupted transactions. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,7 +91,7 @@ void snapshot_clean(struct state *st)
 {
 	struct snap_ids ids;
 	struct snap_info si;
-	char name[32], mark[32];
+	char mark[32];
 
 	state_clean_tmp(st);
 	if (snapshot_ids(st, &ids, NULL))
@@ -100,23 +99,17 @@ void snapshot_clean(struct state *st)
 	st->entries_checked = st->locked;
 	for (size_t i = 0; i < ids.npending; i++) {
 		unsigned id = ids.pending[i];
-		bool keep = !gen_info(st, &ids, id, &si, NULL) &&
-			    si.interrupted;
-		int fd;
 
-		snprintf(mark, sizeof(mark), "%06u.pending", id);
-		snprintf(name, sizeof(name), "%06u.ini", id);
-		if (!keep) {
-			unlinkat(st->sfd, mark, 0);
+		/* an interruption stays; if its writer was killed before the
+		 * seal, it is sealed now (on failure still read from the
+		 * mark). Any other mark goes: its snapshot is gone, damaged
+		 * or of an earlier boot. */
+		if (!gen_info(st, &ids, id, &si, NULL) && si.interrupted) {
+			snapshot_seal_mark(st, id, NULL);
 			continue;
 		}
-		/* killed before its seal: do it now (on failure it is
-		 * still read from the mark) */
-		if (!snapshot_ids_staged(&ids, id))
-			continue;
-		fd = openat(st->sfd, mark, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd >= 0 && !state_seal(st, fd, mark, name, NULL))
-			state_seal_wait(st, NULL);
+		snprintf(mark, sizeof(mark), "%06u.pending", id);
+		unlinkat(st->sfd, mark, 0);
 	}
 	snapshot_ids_free(&ids);
 }

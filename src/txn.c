@@ -103,11 +103,13 @@ static enum txn_stage run_locked(struct txn *t, struct err *err)
 		if (plan_apply(&t->plan, err))
 			return undone(t);
 		/* a snapshot the disk could not keep undoes the changes */
-		if (snapshot_done(&t->st, t->snap.id, err)) {
+		if (state_seal_wait(&t->st, err)) {
 			err_prefix(err, "snapshot %u not saved", t->snap.id);
 			plan_revert(&t->plan);
 			return undone(t);
 		}
+		if (snapshot_done(&t->st, t->snap.id, err))
+			return TXN_FAILED;
 	}
 	/* the interrupted transaction and all after it are undone */
 	if (t->snapshot && t->target.interrupted)

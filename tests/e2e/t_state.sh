@@ -157,19 +157,25 @@ test_interrupted_apply_can_be_acknowledged() {
 	expect_err 'no interrupted apply or rollback with this id'
 }
 
-# The snapshot is in place (in its mark) before the first change, and made
-# durable (synced, linked as NNNNNN.ini) alongside the changes: a kill
-# before that still leaves everything rollback needs.
-test_apply_killed_before_its_snapshot_was_sealed_is_rolled_back() {
+# A real SIGKILL when the seal links the snapshot as NNNNNN.ini: it is left
+# only in its mark.
+kill_at_seal() {
 	command -v strace > /dev/null || fail "strace is needed (scripts/deps.sh)"
 	three
-	orig=$(state_of_sysctls)
 	run strace -qq -f -o /dev/null \
 		-e trace=linkat -e inject=linkat:error=EIO:signal=KILL \
 		"$PORTTUNE" --state-dir "$STATE" apply --profile "$WORK/three.ini"
 	expect_rc 137
 	[ -s "$STATE/snapshots/000001.pending" ] || fail "no mark holding the snapshot"
 	[ ! -e "$STATE/snapshots/000001.ini" ] || fail "sealed despite the kill"
+}
+
+# The snapshot is in place (in its mark) before the first change, and made
+# durable (synced, linked as NNNNNN.ini) alongside the changes: a kill
+# before that still leaves everything rollback needs.
+test_apply_killed_before_its_snapshot_was_sealed_is_rolled_back() {
+	orig=$(state_of_sysctls)
+	kill_at_seal
 	run pt snapshots list
 	expect_out '^1 +[0-9T:-]+Z +apply +INTERRUPTED +3 '
 	expect_err "warning: snapshot 1: an apply or rollback was interrupted"
@@ -186,14 +192,8 @@ test_apply_killed_before_its_snapshot_was_sealed_is_rolled_back() {
 
 # Accepting such an apply keeps its snapshot: the mark held the only copy.
 test_apply_killed_before_its_snapshot_was_sealed_can_be_acknowledged() {
-	command -v strace > /dev/null || fail "strace is needed (scripts/deps.sh)"
-	three
 	orig=$(state_of_sysctls)
-	run strace -qq -f -o /dev/null \
-		-e trace=linkat -e inject=linkat:error=EIO:signal=KILL \
-		"$PORTTUNE" --state-dir "$STATE" apply --profile "$WORK/three.ini"
-	expect_rc 137
-	[ ! -e "$STATE/snapshots/000001.ini" ] || fail "sealed despite the kill"
+	kill_at_seal
 	run pt snapshots ack 1
 	expect_rc 0
 	[ -s "$STATE/snapshots/000001.ini" ] || fail "the snapshot went with its mark"

@@ -204,6 +204,40 @@ test_apply_killed_before_its_snapshot_was_sealed_can_be_acknowledged() {
 	expect_eq "$(state_of_sysctls)" "$orig" "sysctls after rollback 1"
 }
 
+# seal_traced CPUS APPLY-ARGS...: an apply allowed on CPUS, its threads'
+# placement and the seal's syscalls in $WORK/seal.trace
+seal_traced() {
+	command -v strace > /dev/null || fail "strace is needed (scripts/deps.sh)"
+	cpus=$1
+	shift
+	run taskset -c "$cpus" strace -qq -f -o "$WORK/seal.trace" \
+		-e trace=sched_setaffinity,sched_yield,linkat \
+		"$PORTTUNE" --state-dir "$STATE" apply "$@"
+	expect_rc 0
+}
+
+# The seal runs on a CPU the apply's own thread is not on, where there is
+# one: its disk work does not take turns with the changes. On one CPU it
+# shares it, started at once by a yield. Sealed either way.
+test_snapshot_seal_runs_on_another_cpu_when_there_is_one() {
+	fin 30
+	fin 45
+	seal_traced 0 --profile "$WORK/fin30.ini"
+	! grep -q sched_setaffinity "$WORK/seal.trace" ||
+		fail "placed on one CPU: $(cat "$WORK/seal.trace")"
+	grep -q 'sched_yield()' "$WORK/seal.trace" ||
+		fail "no yield: $(cat "$WORK/seal.trace")"
+	grep -q 'linkat(.*"000001.pending".*"000001.ini"' "$WORK/seal.trace" ||
+		fail "not sealed: $(cat "$WORK/seal.trace")"
+	[ "$(nproc --all)" -ge 2 ] || return 0
+	seal_traced 0,1 --profile "$WORK/fin45.ini"
+	grep -Eq '^[0-9]+ +sched_setaffinity\([0-9]+, [0-9]+, \[[01]\]\)' \
+		"$WORK/seal.trace" ||
+		fail "seal not placed apart: $(cat "$WORK/seal.trace")"
+	[ -s "$STATE/snapshots/000002.ini" ] || fail "snapshot 2 not sealed"
+	expect_eq "$(ls "$STATE/snapshots" | grep -c pending)" 0 "marks left"
+}
+
 # A snapshot the disk cannot keep undoes the apply: nothing stays changed
 # that rollback could not reach after a power loss.
 test_apply_whose_snapshot_cannot_be_saved_is_reverted() {

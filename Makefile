@@ -17,7 +17,7 @@ DATADIR = $(PREFIX)/share/porttune
 COMPLETIONDIR = $(PREFIX)/share/bash-completion/completions
 UNITDIR = $(PREFIX)/lib/systemd/system
 
-PKGS = libmnl libnl-route-3.0 inih json-c
+PKGS = libmnl inih json-c
 WARN = -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
        -Wmissing-prototypes -Wno-format-nonliteral
 override CPPFLAGS += -D_GNU_SOURCE -DPORTTUNE_VERSION='"$(VERSION)"' -Isrc
@@ -32,13 +32,15 @@ override CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
 override LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
-# Only resolve libraries once the dependency step has run. libbpf gives
-# headers only: porttune opens it when a trace starts (libbpf_dl.c).
-PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) libbpf 2>/dev/null)
+# Only resolve libraries once the dependency step has run. libbpf and
+# libnl-route-3 give headers only: porttune opens them when needed (dlib.c:
+# libbpf_dl.c when a trace starts, links.c for the rtnetlink link list).
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) libbpf libnl-route-3.0 \
+	       2>/dev/null)
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
-CORE = err words strpool keyspec profile profile_kv sysctl sysctl_keys sysctl_backend nic_keys backends sysctld changes plan hostwide netns_target prom_merge txn snapshot snapshot_keys snapshot_meta snapshot_list statedir netns output nic nic_apply nic_survey nl ethtool ethtool_parse ethtool_names links finding audit audit_settings audit_sockets audit_checks counters sockdiag procmap portguard audit_triage audit_suggest persist confirm audit_boot audit_trace strbuf
+CORE = err words strpool keyspec profile profile_kv sysctl sysctl_keys sysctl_backend nic_keys backends sysctld changes plan hostwide netns_target prom_merge txn snapshot snapshot_keys snapshot_meta snapshot_list statedir netns output nic nic_apply nic_survey nl ethtool ethtool_parse ethtool_names links dlib finding audit audit_settings audit_sockets audit_checks counters sockdiag procmap portguard audit_triage audit_suggest persist confirm audit_boot audit_trace strbuf
 CMDS = main cli cmd_apply cmd_diff cmd_rollback cmd_snapshots cmd_audit \
        cmd_persist cmd_confirm \
        cmd_watch audit_render audit_prom audit_nagios outfile watch_render \

@@ -7,14 +7,12 @@
  * prototypes and forward to the library. porttune does not link libbpf,
  * so nothing else can bind to these names.
  */
-#include <dlfcn.h>
-#include <errno.h>
 #include <stddef.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "err.h"
+#include "dlib.h"
 #include "libbpf_dl.h"
 
 #define LIBBPF_SONAME "libbpf.so.1"
@@ -33,31 +31,14 @@ static struct {
 } lib;
 
 #define ROW(name) { #name, (void **)&lib.name },
-static const struct {
-	const char *name;
-	void **fn;
-} funcs[] = { LIBBPF_FUNCS(ROW) };
+static const struct dlib_sym funcs[] = { LIBBPF_FUNCS(ROW) };
 
 int libbpf_dl_open(struct err *e)
 {
 	static void *handle;
 
-	if (handle)
-		return 0;
-	handle = dlopen(LIBBPF_SONAME, RTLD_NOW | RTLD_LOCAL);
-	if (!handle)
-		return err_set(e, -ENOENT, "tracing needs %s: %s",
-			       LIBBPF_SONAME, dlerror());
-	for (size_t i = 0; i < sizeof(funcs) / sizeof(*funcs); i++) {
-		*funcs[i].fn = dlsym(handle, funcs[i].name);
-		if (!*funcs[i].fn) {
-			dlclose(handle);
-			handle = NULL;
-			return err_set(e, -ENOENT, "%s has no %s", LIBBPF_SONAME,
-				       funcs[i].name);
-		}
-	}
-	return 0;
+	return dlib_open(&handle, LIBBPF_SONAME, funcs,
+			 sizeof(funcs) / sizeof(*funcs), "tracing", e);
 }
 
 int bpf_object__open_skeleton(struct bpf_object_skeleton *s,

@@ -39,6 +39,16 @@ expect_eq() {	# expect_eq ACTUAL EXPECTED [WHAT]
 }
 
 # run CMD..., keep stdout/stderr in $WORK/out, $WORK/err, status in $RC
+# without_lib SONAME CMD...: CMD on a host without that library: /dev/null
+# bind-mounted over it in a private mount namespace.
+without_lib() {
+	lib=$(ldconfig -p | awk -v so="$1" '$1 == so { print $NF; exit }')
+	[ -n "$lib" ] || fail "$1 is not installed"
+	shift
+	unshare -m sh -c 'mount --bind /dev/null "$1" && shift && exec "$@"' \
+		sh "$lib" "$@"
+}
+
 run() {
 	set +e
 	"$@" > "$WORK/out" 2> "$WORK/err"

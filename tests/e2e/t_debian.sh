@@ -41,6 +41,9 @@ test_debian_package_builds_and_holds_what_it_should() {
 		fail "unit ExecStart"
 	dpkg-deb -f "$deb" Depends | grep -q 'libjson-c' ||
 		fail "Depends: $(dpkg-deb -f "$deb" Depends)"
+	# links.c opens libnl-route-3 itself (dlopen): shlibs cannot see it
+	dpkg-deb -f "$deb" Depends | grep -q 'libnl-route-3-200' ||
+		fail "Depends: $(dpkg-deb -f "$deb" Depends)"
 	# --trace opens libbpf itself (dlopen): shlibs cannot see it
 	dpkg-deb -f "$deb" Recommends | grep -q 'libbpf1' ||
 		fail "Recommends: $(dpkg-deb -f "$deb" Recommends)"

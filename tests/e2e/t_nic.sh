@@ -70,6 +70,37 @@ test_nic_apply_changes_what_ethtool_sees() {
 	expect_eq "$(feature v1 tx-tcp-segmentation)" on "v1 tso"
 }
 
+# Only the rtnetlink link list opens libnl-route-3: NIC apply and rollback
+# list links from the ethtool dump and run without it.
+test_nic_apply_and_rollback_run_without_libnl() {
+	nic_devices
+	before=$(nic_state)
+	write_nic_tuning
+	run without_lib libnl-route-3.so.200 "$PORTTUNE" --state-dir "$STATE" \
+		apply --profile "$WORK/nic.ini"
+	expect_rc 0
+	expect_out '^changed +v0 offload.tx-tcp-segmentation: +on -> off$'
+	expect_eq "$(feature v0 tx-tcp-segmentation)" off tso
+	run without_lib libnl-route-3.so.200 "$PORTTUNE" --state-dir "$STATE" \
+		rollback
+	expect_rc 0
+	expect_eq "$(nic_state)" "$before" "ethtool state after rollback"
+}
+
+# The audit's interface table needs the rtnetlink list: without libnl it
+# says so in one line and the rest of the audit runs.
+test_nic_audit_without_libnl_names_it_and_goes_on() {
+	nic_devices
+	run without_lib libnl-route-3.so.200 "$PORTTUNE" audit --no-sockets
+	expect_rc 0
+	expect_eq "$(wc -l < "$WORK/err")" 1 "lines on stderr"
+	grep -q '^porttune: audit: interfaces: listing links needs libnl-route-3.so.200: ' \
+		"$WORK/err" || fail "stderr: $(cat "$WORK/err")"
+	expect_out '^OK +port-range '
+	run "$PORTTUNE" audit --no-sockets
+	expect_out '^v0 +veth '
+}
+
 test_nic_diff_is_clean_after_apply() {
 	nic_devices
 	write_nic_tuning

@@ -226,10 +226,7 @@ test_trace_without_root_is_unknown_in_one_line() {
 # Only --trace opens libbpf: hidden (a private bind mount over it), the
 # trace is UNKNOWN with the reason and the rest of the audit runs.
 test_trace_without_libbpf_is_unknown_in_one_line() {
-	lib=$(ldconfig -p | awk '$1 == "libbpf.so.1" { print $NF; exit }')
-	[ -n "$lib" ] || fail "libbpf.so.1 is not installed"
-	run unshare -m sh -c 'mount --bind /dev/null "$1" && shift &&
-		exec "$@"' sh "$lib" "$PORTTUNE" audit --trace 1 --no-sockets
+	run without_lib libbpf.so.1 "$PORTTUNE" audit --trace 1 --no-sockets
 	expect_rc 3
 	expect_eq "$(grep -c 'trace' "$WORK/out")" 1 "lines about the trace"
 	expect_out '^UNKNOWN +trace +cannot trace: tracing needs libbpf.so.1: '

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * [nic SELECTOR] matching: a plain or trailing-'*' glob skips fnmatch, so
- * every selector must still agree with fnmatch(3) on every name.
+ * every selector must still agree with fnmatch(3) on every name. And the
+ * libraries links.c and the tracer open when needed (dlib.c).
  */
+#include <errno.h>
 #include <fnmatch.h>
+#include <unistd.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include "dlib.h"
+#include "err.h"
 #include "links.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -86,12 +91,45 @@ static void name_selector_is_exact(void **state)
 	assert_false(links_match(&l, "bv0*x"));
 }
 
+/* What dlib_open() gives: the functions, or a message naming what is
+ * missing and nothing kept; a later call tries again. */
+static void a_library_opened_when_needed_names_what_is_missing(void **state)
+{
+	__typeof__(getpid) *pid = NULL;
+	void *none = NULL, *handle = NULL;
+	struct dlib_sym good[] = { { "getpid", (void **)&pid } };
+	struct dlib_sym bad[] = { { "getpid", (void **)&pid },
+				  { "no_such_function_here", &none } };
+	struct err e = { 0 };
+
+	(void)state;
+	assert_int_equal(dlib_open(&handle, "libporttune-none.so.0", good, 1,
+				   "testing", &e), -ENOENT);
+	assert_null(handle);
+	assert_non_null(strstr(e.msg, "testing needs libporttune-none.so.0: "));
+	assert_int_equal(dlib_open(&handle, "libc.so.6", bad, 2, "testing",
+				   &e), -ENOENT);
+	assert_null(handle);
+	assert_string_equal(e.msg, "testing needs libc.so.6, which has no "
+			    "no_such_function_here");
+	assert_int_equal(dlib_open(&handle, "libc.so.6", good, 1, "testing",
+				   &e), 0);
+	assert_non_null(handle);
+	assert_int_equal(pid(), getpid());
+	/* once open, the handle is kept: not opened again */
+	pid = NULL;
+	assert_int_equal(dlib_open(&handle, "libporttune-none.so.0", good, 1,
+				   "testing", &e), 0);
+	assert_null(pid);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(plain_globs_agree_with_fnmatch),
 		cmocka_unit_test(driver_globs_agree_with_fnmatch),
 		cmocka_unit_test(name_selector_is_exact),
+		cmocka_unit_test(a_library_opened_when_needed_names_what_is_missing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -76,28 +76,24 @@ int portset_format(const struct portset *s, unsigned lo, unsigned hi,
 	return 0;
 }
 
-static const struct change *planned(const struct plan *plan, const char *key)
+/* The plan's pending change of sysctl key, if any. */
+static const struct change *pending(const struct plan *plan, const char *key)
 {
 	for (size_t i = 0; i < plan->n; i++)
-		if (plan->v[i].target == T_SYSCTL && !strcmp(plan->v[i].key, key))
-			return &plan->v[i];
+		if (plan->v[i].target == T_SYSCTL &&
+		    !strcmp(plan->v[i].key, key))
+			return plan->v[i].status == CS_PENDING ? &plan->v[i]
+							       : NULL;
 	return NULL;
-}
-
-static bool pending(const struct plan *plan, const char *key)
-{
-	const struct change *c = planned(plan, key);
-
-	return c && c->status == CS_PENDING;
 }
 
 /* The value key will have after the plan: its target, else the current one. */
 static int value_after(const struct plan *plan, const char *key, char *buf,
 		       size_t len)
 {
-	const struct change *c = planned(plan, key);
+	const struct change *c = pending(plan, key);
 
-	if (c && c->status == CS_PENDING) {
+	if (c) {
 		snprintf(buf, len, "%s", c->after);
 		return 0;
 	}

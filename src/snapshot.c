@@ -130,7 +130,9 @@ static int render_body(struct buf *b, const struct plan *plan,
 
 			if (c->status != CS_PENDING || c->target != t)
 				continue;
-			rc = check_value(c, v ? v : "", err);
+			if (!v)
+				v = "";
+			rc = check_value(c, v, err);
 			if (rc)
 				return rc;
 			if (!spec->per_device && !opened) {
@@ -146,7 +148,7 @@ static int render_body(struct buf *b, const struct plan *plan,
 				bputs(b, "]\n");
 				dev = c->dev;
 			}
-			rc = value_lines(b, c->key, v ? v : "", err);
+			rc = value_lines(b, c->key, v, err);
 			if (rc)
 				return rc;
 		}
@@ -546,8 +548,8 @@ int snapshot_ids(const struct state *st, struct snap_ids *ids,
 					   O_DIRECTORY | O_CLOEXEC);
 	DIR *d = fd < 0 ? NULL : fdopendir(fd);
 	struct dirent *de;
-	unsigned id, *filled = NULL;
-	size_t nfilled = 0;
+	unsigned id;
+	size_t k = 0;
 
 	memset(ids, 0, sizeof(*ids));
 	if (st->sfd < 0)
@@ -572,7 +574,6 @@ int snapshot_ids(const struct state *st, struct snap_ids *ids,
 		    (rc = state_check_entry(st, dirfd(d), de->d_name, &size,
 					    err))) {
 			closedir(d);
-			free(filled);
 			snapshot_ids_free(ids);
 			return rc;
 		}
@@ -589,21 +590,21 @@ int snapshot_ids(const struct state *st, struct snap_ids *ids,
 			push_id(&ids->gen, &ids->ngen, id);
 		} else if (parse_gen(de->d_name, ".pending", &id)) {
 			push_id(&ids->pending, &ids->npending, id);
-			if (size > 0)
-				push_id(&filled, &nfilled, id);
+			if (size > 0)	/* holds a snapshot: staged? */
+				push_id(&ids->staged, &ids->nstaged, id);
 		}
 	}
 	closedir(d);
 	/* the arrays are NULL when empty, which qsort() must not be given */
 	if (ids->ngen)
 		qsort(ids->gen, ids->ngen, sizeof(*ids->gen), cmp_uint);
-	/* a mark holding a snapshot whose .ini is not there (yet): that
-	 * generation, read from its mark */
-	for (size_t i = 0; i < nfilled; i++)
-		if (!ids->ngen || !bsearch(&filled[i], ids->gen, ids->ngen,
-					   sizeof(id), cmp_uint))
-			push_id(&ids->staged, &ids->nstaged, filled[i]);
-	free(filled);
+	/* staged: a mark holding a snapshot whose .ini is not there (yet),
+	 * that generation read from its mark */
+	for (size_t i = 0; i < ids->nstaged; i++)
+		if (!ids->ngen || !bsearch(&ids->staged[i], ids->gen,
+					   ids->ngen, sizeof(id), cmp_uint))
+			ids->staged[k++] = ids->staged[i];
+	ids->nstaged = k;
 	for (size_t i = 0; i < ids->nstaged; i++)
 		push_id(&ids->gen, &ids->ngen, ids->staged[i]);
 	if (ids->nstaged) {

@@ -22,6 +22,7 @@
 #include "strbuf.h"
 #include "snapshot.h"
 #include "snapshot_keys.h"
+#include "xalloc.h"
 
 /* inih cuts values at " ;" and strips blanks; such a value cannot round-trip. */
 static int check_value(const struct change *c, const char *v,
@@ -640,19 +641,24 @@ void snapshot_ids_free(struct snap_ids *ids)
 	free(ids->base);
 }
 
-/* Keep SNAPSHOT_KEEP generations; an interrupted one stays until undone. */
-static void prune(const struct state *st, const struct snap_ids *ids)
+/*
+ * Keep SNAPSHOT_KEEP generations; an interrupted one stays until undone.
+ * The names of those to go (malloc'd, *n of them) for the seal to remove.
+ */
+static char **prunable(const struct snap_ids *ids, size_t *n)
 {
-	char name[32];
+	char **v = xrealloc(NULL, (ids->ngen + 1) * sizeof(*v)), name[32];
 
+	*n = 0;
 	/* ngen counts the one just written, which is not in ids */
 	for (size_t i = 0; i + SNAPSHOT_KEEP < ids->ngen + 1 && i < ids->ngen;
 	     i++) {
 		if (snapshot_ids_pending(ids, ids->gen[i]))
 			continue;
 		snprintf(name, sizeof(name), "%06u.ini", ids->gen[i]);
-		unlinkat(st->sfd, name, 0);
+		v[(*n)++] = xstrdup(name);
 	}
+	return v;
 }
 
 /*
@@ -669,7 +675,8 @@ int snapshot_write(struct state *st, const struct plan *plan,
 		   struct err *err)
 {
 	struct snap_ids ids;
-	char name[32], staged[32], tmp[64], *text = NULL;
+	char name[32], staged[32], tmp[64], *text = NULL, **drop;
+	size_t ndrop;
 	int fd, rc;
 
 	m->ns = st->ns;
@@ -704,12 +711,15 @@ int snapshot_write(struct state *st, const struct plan *plan,
 		unlinkat(st->sfd, tmp, 0);
 		goto out;
 	}
-	rc = state_seal(st, fd, staged, name, err);
+	drop = prunable(&ids, &ndrop);
+	rc = state_seal(st, fd, staged, name, (const char *const *)drop, ndrop,
+			err);
+	for (size_t i = 0; i < ndrop; i++)
+		free(drop[i]);
+	free(drop);
 	if (rc) {
 		unlinkat(st->sfd, name, 0);
 		unlinkat(st->sfd, staged, 0);
-	} else {
-		prune(st, &ids);
 	}
 out:
 	free(text);
@@ -730,7 +740,7 @@ int snapshot_seal_mark(struct state *st, unsigned id, struct err *err)
 	fd = openat(st->sfd, mark, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
-	rc = state_seal(st, fd, mark, name, err);
+	rc = state_seal(st, fd, mark, name, NULL, 0, err);
 	return rc ? rc : state_seal_wait(st, err);
 }
 

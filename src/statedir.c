@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "statedir.h"
+#include "xalloc.h"
 
 #define SNAPSHOT_MAX_BYTES (1 << 20)	/* far above any real snapshot */
 
@@ -356,7 +357,18 @@ static void *seal_run(void *arg)
 		s->rc = -errno;
 	close(s->fd);
 	s->fd = -1;
+	for (size_t i = 0; !s->step && i < s->ndrop; i++)
+		unlinkat(st->sfd, s->drop[i], 0);
 	return NULL;
+}
+
+static void drop_free(struct state_seal *s)
+{
+	for (size_t i = 0; i < s->ndrop; i++)
+		free(s->drop[i]);
+	free(s->drop);
+	s->drop = NULL;
+	s->ndrop = 0;
 }
 
 /*
@@ -379,7 +391,7 @@ static bool elsewhere(pthread_attr_t *attr)
 }
 
 int state_seal(struct state *st, int fd, const char *staged, const char *name,
-	       struct err *err)
+	       const char *const *drop, size_t ndrop, struct err *err)
 {
 	struct state_seal *s = &st->seal;
 	pthread_attr_t attr;
@@ -395,6 +407,9 @@ int state_seal(struct state *st, int fd, const char *staged, const char *name,
 	snprintf(s->staged, sizeof(s->staged), "%s", staged);
 	snprintf(s->name, sizeof(s->name), "%s", name);
 	s->open = true;
+	s->drop = ndrop ? xrealloc(NULL, ndrop * sizeof(*s->drop)) : NULL;
+	for (; s->ndrop < ndrop; s->ndrop++)
+		s->drop[s->ndrop] = xstrdup(drop[s->ndrop]);
 	/* signals stay with the main thread, which owns every exit path */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
@@ -424,6 +439,7 @@ int state_seal_wait(struct state *st, struct err *err)
 	if (s->running)
 		pthread_join(s->thread, NULL);
 	s->running = false;
+	drop_free(s);
 	if (!s->open)
 		return 0;
 	s->open = false;

@@ -23,6 +23,8 @@ struct state_seal {
 	bool open;		/* a result is still to be collected */
 	int fd;			/* the staged file; the seal closes it */
 	char staged[32], name[32];
+	char **drop;		/* removed once sealed (strdup'd names) */
+	size_t ndrop;
 	int rc;			/* -errno of the step that failed */
 	const char *step;
 };
@@ -93,10 +95,12 @@ int state_write(const struct state *st, const char *name, const char *text,
  * directory: NAME never names a file the disk does not hold whole. This
  * runs on a thread of its own (without one, right here), so a caller can
  * go on meanwhile; state_seal_wait() collects the result. fd is the
- * seal's to close.
+ * seal's to close. Once sealed, the files named in drop[0..ndrop) under
+ * snapshots/ are removed there too (pruned generations: on a disk mounted
+ * with discard, freeing their blocks takes longer than the changes).
  */
 int state_seal(struct state *st, int fd, const char *staged, const char *name,
-	       struct err *err);
+	       const char *const *drop, size_t ndrop, struct err *err);
 /* 0 once the seal completed (or none was started); else -errno naming
  * the step, reported once. */
 int state_seal_wait(struct state *st, struct err *err);

@@ -261,6 +261,39 @@ test_apply_whose_snapshot_cannot_be_saved_is_reverted() {
 	expect_eq "$(sysctl_get net.ipv4.tcp_fin_timeout)" 60
 }
 
+# The generation that falls out of the 50 kept goes on the seal's thread,
+# after the new snapshot is sealed: not before the first change, and not
+# at all when the new one cannot be saved.
+test_pruning_follows_the_seal_on_its_thread() {
+	command -v strace > /dev/null || fail "strace is needed (scripts/deps.sh)"
+	for v in $(seq 10 59); do
+		fin "$v"
+		pt apply --profile "$WORK/fin$v.ini" > /dev/null
+	done
+	expect_eq "$(snapshot_count)" 50 "generations"
+	fin 60
+	fin 61
+	run strace -qq -f -o /dev/null -e trace=fsync -e inject=fsync:error=EIO \
+		"$PORTTUNE" --state-dir "$STATE" apply --profile "$WORK/fin60.ini"
+	expect_rc 1
+	[ -e "$STATE/snapshots/000001.ini" ] ||
+		fail "snapshot 1 pruned though snapshot 51 was not saved"
+	run env ASAN_OPTIONS=detect_leaks=0 strace -qq -f -o "$WORK/prune.trace" \
+		-e trace=execve,fsync,linkat,unlinkat \
+		"$PORTTUNE" --state-dir "$STATE" apply --profile "$WORK/fin61.ini"
+	expect_rc 0
+	expect_eq "$(snapshot_count)" 50 "generations kept"
+	[ ! -e "$STATE/snapshots/000001.ini" ] || fail "snapshot 1 not pruned"
+	main=$(grep -m 1 execve "$WORK/prune.trace" | cut -d' ' -f1)
+	# the seal thread's lines: fsync, link, fsync of the directory, prune
+	awk -v main="$main" '$1 != main { sub(/^[0-9]+ +/, ""); print }' \
+		"$WORK/prune.trace" | sed 's/(.*//' | tr '\n' ' ' > "$WORK/seal.steps"
+	expect_eq "$(cat "$WORK/seal.steps")" "fsync linkat fsync unlinkat " \
+		"the seal thread's steps"
+	grep -Eq "^[0-9]+ +unlinkat\([0-9]+, \"000001.ini\", 0\)" "$WORK/prune.trace" ||
+		fail "no prune in: $(cat "$WORK/prune.trace")"
+}
+
 test_orphaned_temporary_files_are_removed() {
 	fin 30
 	mkdir -p "$STATE/snapshots"

@@ -51,6 +51,14 @@ const char *plan_str(struct plan *plan, const char *s)
 	return strpool_dup(&plan->strs, s);
 }
 
+void plan_reserve(struct plan *plan, size_t n)
+{
+	if (n <= plan->cap)
+		return;
+	plan->cap = n;
+	plan->v = xrealloc(plan->v, plan->cap * sizeof(*plan->v));
+}
+
 /* A NIC apply adds a change per feature bit per interface: thousands. */
 struct change *plan_add(struct plan *plan, enum target t, const char *dev,
 			const char *key, const char *after, const char *file,

@@ -427,6 +427,15 @@ static struct eth_dev **place_devs(const struct link *links, size_t nl,
 	return dev;
 }
 
+static size_t count_set(const unsigned *masks, size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		k += masks[i] != 0;
+	return k;
+}
+
 static int nic_build(const struct profile *p, struct plan *plan,
 		     struct err *err)
 {
@@ -489,9 +498,14 @@ static int nic_build(const struct profile *p, struct plan *plan,
 	dev = place_devs(links, nl, masks, all, nall, feat, &own, &nown);
 	rc = read_devs(eth, links, nl, masks, dev, own, nown,
 		       all ? ETH_AREA_BIT(ETH_FEATURES) : 0, err);
-	for (size_t i = 0; i < nl && !rc; i++) {
+	for (size_t i = 0, first = plan->n, todo = 0; i < nl && !rc; i++) {
 		if (!masks[i])
 			continue;
+		/* devices matched alike plan alike: after the first one,
+		 * room for the others at once */
+		if (todo++ == 1)
+			plan_reserve(plan, plan->n + (plan->n - first) *
+				     (count_set(masks + i, nl - i)));
 		wants_clear(w);
 		for (size_t s = 0; s < p->nnic; s++)
 			if (hit[i * p->nnic + s])

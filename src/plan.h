@@ -71,6 +71,9 @@ void plan_add_warning(struct plan *plan, const char *fmt, ...)
 struct change *plan_add(struct plan *plan, enum target t, const char *dev,
 			const char *key, const char *after, const char *file,
 			int line);
+/* Room for n changes in all, made at once: growing the array step by
+ * step copies it into fresh pages each time (a fault per page). */
+void plan_reserve(struct plan *plan, size_t n);
 /* A copy of s that lives as long as the plan; NULL stays NULL. */
 const char *plan_str(struct plan *plan, const char *s);
 void plan_set_note(struct change *c, const char *fmt, ...)

@@ -5,7 +5,6 @@
  * without the profile parser: enough to see that the settings of one
  * snapshot are among those of another. Anything unexpected says no.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "snapshot_keys.h"
@@ -21,13 +20,12 @@ struct span {
 	size_t len;
 };
 
-struct entry {			/* one setting: its section line and key */
-	struct span sec, key;
-};
-
-struct listing {
-	struct entry *v;
-	size_t n, cap;
+/* A walk over one text: its settings one by one, the [snapshot] lines
+ * that say where it was taken kept on the way. */
+struct walk {
+	const char *p, *end;
+	struct span sec;
+	bool meta;
 	struct span where[NWHERE];
 };
 
@@ -36,78 +34,80 @@ static bool span_eq(struct span a, struct span b)
 	return a.len == b.len && !memcmp(a.s, b.s, a.len);
 }
 
-static void add(struct listing *l, struct span sec, struct span key)
+static void walk_init(struct walk *w, const char *text)
 {
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 64;
-		l->v = realloc(l->v, l->cap * sizeof(*l->v));
-		if (!l->v)
-			abort();
-	}
-	l->v[l->n++] = (struct entry){ sec, key };
+	memset(w, 0, sizeof(*w));
+	w->p = text;
+	w->end = text + strlen(text);
 }
 
-/* false: not as porttune writes snapshots */
-static bool list(const char *text, struct listing *l)
+/* 1: the next setting's section and key; 0: the end; -1: a line not as
+ * porttune writes snapshots. */
+static int next_key(struct walk *w, struct span *sec, struct span *key)
 {
-	struct span sec = { NULL, 0 };
-	bool meta = false;
-
-	memset(l, 0, sizeof(*l));
-	for (const char *p = text, *end = text + strlen(text); *p;) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+	while (w->p < w->end) {
+		const char *p = w->p, *nl = memchr(p, '\n', (size_t)(w->end - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(w->end - p);
 		const char *eq = NULL;
 
+		w->p += len + (nl != NULL);
 		/* a key line: keys hold no '=', the first one is in " = " */
 		if (len && !strchr(";\t[", *p)) {
 			eq = memchr(p, '=', len);
 			if (!eq || eq == p || eq[-1] != ' ' ||
 			    eq + 1 == p + len || eq[1] != ' ')
-				return false;
+				return -1;
 			eq--;
 		}
 		if (!len || *p == ';' || *p == '\t') {
 			/* blank, comment, or more of the value above */
 		} else if (*p == '[') {
 			if (p[len - 1] != ']')
-				return false;
-			sec = (struct span){ p, len };
-			meta = len == 10 && !memcmp(p, "[snapshot]", 10);
-		} else if (!eq || eq == p || !sec.s) {
-			return false;
-		} else if (meta) {
+				return -1;
+			w->sec = (struct span){ p, len };
+			w->meta = len == 10 && !memcmp(p, "[snapshot]", 10);
+		} else if (!eq || eq == p || !w->sec.s) {
+			return -1;
+		} else if (w->meta) {
 			for (size_t i = 0; i < NWHERE; i++)
 				if ((size_t)(eq - p) == strlen(where[i]) &&
 				    !memcmp(p, where[i], eq - p))
-					l->where[i] = (struct span){ p, len };
+					w->where[i] = (struct span){ p, len };
 		} else {
-			add(l, sec, (struct span){ p, (size_t)(eq - p) });
+			*sec = w->sec;
+			*key = (struct span){ p, (size_t)(eq - p) };
+			return 1;
 		}
-		p += len + (nl != NULL);
 	}
-	for (size_t i = 0; i < NWHERE; i++)
-		if (!l->where[i].s)
-			return false;
-	return true;
+	return 0;
 }
 
+/* Both texts walked side by side, neither copied: plans list devices by
+ * index and settings by key, so each setting of `fresh` is found further
+ * on in `prev`. */
 bool snapshot_keys_within(const char *fresh, const char *prev)
 {
-	struct listing f = { 0 }, p = { 0 };
-	bool ok = list(fresh, &f) && list(prev, &p);
-	size_t j = 0;
+	struct walk f, p;
+	struct span fs, fk, ps, pk;
+	int rf, rp = 1;
 
-	for (size_t i = 0; ok && i < NWHERE; i++)
-		ok = span_eq(f.where[i], p.where[i]);
-	/* in order: plans list devices by index and settings by key */
-	for (size_t i = 0; ok && i < f.n; i++) {
-		while (j < p.n && !(span_eq(f.v[i].sec, p.v[j].sec) &&
-				    span_eq(f.v[i].key, p.v[j].key)))
-			j++;
-		ok = j++ < p.n;
+	walk_init(&f, fresh);
+	walk_init(&p, prev);
+	while ((rf = next_key(&f, &fs, &fk)) == 1) {
+		while ((rp = next_key(&p, &ps, &pk)) == 1 &&
+		       !(span_eq(fs, ps) && span_eq(fk, pk)))
+			;
+		if (rp != 1)
+			return false;
 	}
-	free(f.v);
-	free(p.v);
-	return ok;
+	/* the rest of prev must read as well */
+	while (rf == 0 && (rp = next_key(&p, &ps, &pk)) == 1)
+		;
+	if (rf || rp)
+		return false;
+	for (size_t i = 0; i < NWHERE; i++)
+		if (!f.where[i].s || !p.where[i].s ||
+		    !span_eq(f.where[i], p.where[i]))
+			return false;
+	return true;
 }

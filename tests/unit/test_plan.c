@@ -240,6 +240,28 @@ static void range_below_the_profiles_unprivileged_start_is_invalid(void **state)
 	profile_free(&prof);
 }
 
+/* Room made at once: the changes added after stay where they are. */
+static void reserved_room_is_filled_in_place(void **state)
+{
+	struct plan plan = { 0 };
+	struct change *first;
+
+	(void)state;
+	plan_add(&plan, T_SYSCTL, NULL, "net.a", "1", "p.ini", 1);
+	plan_reserve(&plan, 300);
+	assert_true(plan.cap >= 300);
+	assert_int_equal(plan.n, 1);
+	first = plan.v;
+	for (int i = 0; i < 299; i++)
+		plan_add(&plan, T_NIC, "v0", "offload.rx-gro", "on", "p.ini", 2);
+	assert_ptr_equal(plan.v, first);
+	assert_string_equal(plan.v[0].key, "net.a");
+	assert_string_equal(plan.v[299].dev, "v0");
+	plan_reserve(&plan, 10);	/* never shrinks */
+	assert_true(plan.cap >= 300);
+	plan_free(&plan);
+}
+
 static void nic_section_matching_nothing_is_a_warning(void **state)
 {
 	struct profile prof;
@@ -282,6 +304,7 @@ int main(void)
 		cmocka_unit_test(apply_writes_and_reads_back),
 		cmocka_unit_test(failed_write_reverts_the_earlier_ones),
 		cmocka_unit_test(range_below_the_profiles_unprivileged_start_is_invalid),
+		cmocka_unit_test(reserved_room_is_filled_in_place),
 		cmocka_unit_test(nic_section_matching_nothing_is_a_warning),
 		cmocka_unit_test(restore_value_prefers_the_requested_state),
 	};

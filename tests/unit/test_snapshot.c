@@ -358,6 +358,13 @@ static void key_listing_compares_settings_not_values(void **state)
 	assert_false(snapshot_keys_within(HEAD("7", "b1")
 		"\n[nic name=v0\noffload.rx-gro = on\n", prev));
 	assert_false(snapshot_keys_within("", prev));
+	/* damage after the last setting looked for still says no, in
+	 * either text */
+	assert_false(snapshot_keys_within(HEAD("7", "b1")
+		"\n[sysctl]\nnet.a = 1\n", HEAD("7", "b1")
+		"\n[sysctl]\nnet.a = 1\n\n[nic name=v0]\nbroken\n"));
+	assert_false(snapshot_keys_within(HEAD("7", "b1")
+		"\n[sysctl]\nnet.a = 1\nbroken\n", prev));
 }
 
 static void set_mtime(const char *dir, const char *name, time_t when)

@@ -18,6 +18,7 @@
 #include "err.h"
 #include "ethtool.h"
 #include "links.h"
+#include "xalloc.h"
 
 /*
  * libnl-route-3 (with libnl-3) is opened when the rtnetlink list is first
@@ -110,7 +111,7 @@ int links_list(struct link **out, size_t *n, bool drivers, struct err *e)
 	struct nl_object *obj;
 	struct link *v = NULL;
 	size_t cnt = 0;
-	int ret, fd;
+	int ret;
 
 	*out = NULL;
 	*n = 0;
@@ -131,27 +132,21 @@ int links_list(struct link **out, size_t *n, bool drivers, struct err *e)
 		ret = nl_err(e, ret, "listing links");
 		goto out;
 	}
-	v = calloc((size_t)lib.nl_cache_nitems(cache) + 1, sizeof(*v));
-	if (!v) {
-		ret = err_set(e, -ENOMEM, "out of memory");
-		goto out;
-	}
-	fd = drivers ? ioctl_socket() : -1;
+	v = xrealloc(NULL, ((size_t)lib.nl_cache_nitems(cache) + 1) *
+		     sizeof(*v));
 	for (obj = lib.nl_cache_get_first(cache); obj;
 	     obj = lib.nl_cache_get_next(obj)) {
 		struct rtnl_link *l = (struct rtnl_link *)obj;
 		const char *kind = lib.rtnl_link_get_type(l);
 		struct link *d = &v[cnt++];
 
+		*d = (struct link){ .ifindex = lib.rtnl_link_get_ifindex(l) };
 		snprintf(d->name, sizeof(d->name), "%s",
 			 lib.rtnl_link_get_name(l));
-		d->ifindex = lib.rtnl_link_get_ifindex(l);
 		snprintf(d->kind, sizeof(d->kind), "%s", kind ? kind : "");
-		if (fd >= 0)
-			driver_fd(fd, d->name, d->driver, sizeof(d->driver));
 	}
-	if (fd >= 0)
-		close(fd);
+	if (drivers)
+		links_fill_drivers(v, cnt);
 	qsort(v, cnt, sizeof(*v), by_ifindex);
 	*out = v;
 	*n = cnt;

@@ -534,9 +534,7 @@ static int cmp_uint(const void *a, const void *b)
 
 static void push_id(unsigned **v, size_t *n, unsigned id)
 {
-	*v = realloc(*v, (*n + 1) * sizeof(**v));
-	if (!*v)
-		abort();
+	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
 	(*v)[(*n)++] = id;
 }
 
@@ -643,7 +641,7 @@ void snapshot_ids_free(struct snap_ids *ids)
 
 /*
  * Keep SNAPSHOT_KEEP generations; an interrupted one stays until undone.
- * The names of those to go (malloc'd, *n of them) for the seal to remove.
+ * The names of those to go (malloc'd, *n of them), the seal's to remove.
  */
 static char **prunable(const struct snap_ids *ids, size_t *n)
 {
@@ -712,11 +710,7 @@ int snapshot_write(struct state *st, const struct plan *plan,
 		goto out;
 	}
 	drop = prunable(&ids, &ndrop);
-	rc = state_seal(st, fd, staged, name, (const char *const *)drop, ndrop,
-			err);
-	for (size_t i = 0; i < ndrop; i++)
-		free(drop[i]);
-	free(drop);
+	rc = state_seal(st, fd, staged, name, drop, ndrop, err);
 	if (rc) {
 		unlinkat(st->sfd, name, 0);
 		unlinkat(st->sfd, staged, 0);

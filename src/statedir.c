@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include "statedir.h"
-#include "xalloc.h"
 
 #define SNAPSHOT_MAX_BYTES (1 << 20)	/* far above any real snapshot */
 
@@ -391,7 +390,7 @@ static bool elsewhere(pthread_attr_t *attr)
 }
 
 int state_seal(struct state *st, int fd, const char *staged, const char *name,
-	       const char *const *drop, size_t ndrop, struct err *err)
+	       char **drop, size_t ndrop, struct err *err)
 {
 	struct state_seal *s = &st->seal;
 	pthread_attr_t attr;
@@ -399,7 +398,10 @@ int state_seal(struct state *st, int fd, const char *staged, const char *name,
 	bool apart = false;
 	int rc = state_seal_wait(st, err);
 
+	s->drop = drop;
+	s->ndrop = ndrop;
 	if (rc) {
+		drop_free(s);
 		close(fd);
 		return rc;
 	}
@@ -407,9 +409,6 @@ int state_seal(struct state *st, int fd, const char *staged, const char *name,
 	snprintf(s->staged, sizeof(s->staged), "%s", staged);
 	snprintf(s->name, sizeof(s->name), "%s", name);
 	s->open = true;
-	s->drop = ndrop ? xrealloc(NULL, ndrop * sizeof(*s->drop)) : NULL;
-	for (; s->ndrop < ndrop; s->ndrop++)
-		s->drop[s->ndrop] = xstrdup(drop[s->ndrop]);
 	/* signals stay with the main thread, which owns every exit path */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);

@@ -23,7 +23,7 @@ struct state_seal {
 	bool open;		/* a result is still to be collected */
 	int fd;			/* the staged file; the seal closes it */
 	char staged[32], name[32];
-	char **drop;		/* removed once sealed (strdup'd names) */
+	char **drop;		/* removed once sealed (malloc'd names) */
 	size_t ndrop;
 	int rc;			/* -errno of the step that failed */
 	const char *step;
@@ -97,10 +97,11 @@ int state_write(const struct state *st, const char *name, const char *text,
  * go on meanwhile; state_seal_wait() collects the result. fd is the
  * seal's to close. Once sealed, the files named in drop[0..ndrop) under
  * snapshots/ are removed there too (pruned generations: on a disk mounted
- * with discard, freeing their blocks takes longer than the changes).
+ * with discard, freeing their blocks takes longer than the changes); the
+ * array and its names (malloc'd) are the seal's to free.
  */
 int state_seal(struct state *st, int fd, const char *staged, const char *name,
-	       const char *const *drop, size_t ndrop, struct err *err);
+	       char **drop, size_t ndrop, struct err *err);
 /* 0 once the seal completed (or none was started); else -errno naming
  * the step, reported once. */
 int state_seal_wait(struct state *st, struct err *err);

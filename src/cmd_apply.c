@@ -153,6 +153,14 @@ static enum txn_stage confirm_unarmed(struct txn *t, struct err *e)
 	return TXN_FAILED;
 }
 
+/* apply's guard, under the transaction's lock (see confirm_guard) */
+static int one_confirm_at_a_time(const struct txn *t, struct err *err)
+{
+	int rc = confirm_guard(&t->st, t->confirm_secs, t->profile_path, err);
+
+	return rc ? err_prefix(err, "%s", t->command) : 0;
+}
+
 int txn_command(struct txn *t, enum format fmt, bool detailed)
 {
 	struct err e = { 0 };
@@ -163,7 +171,7 @@ int txn_command(struct txn *t, enum format fmt, bool detailed)
 	/* udev adds devices in bursts (and at boot, beside the unit): a
 	 * hotplug apply waits its turn instead of losing the device */
 	for (int i = 0; t->nifaces && st == TXN_BAD_INPUT && e.code == -EBUSY &&
-	     !t->loaded && i < HOTPLUG_LOCK_TRIES; i++) {
+	     !t->loaded && !t->guarded && i < HOTPLUG_LOCK_TRIES; i++) {
 		struct timespec ts = { 0, 50000000L };
 
 		nanosleep(&ts, NULL);
@@ -281,7 +289,6 @@ int cmd_apply(int argc, char **argv, const struct gopts *g)
 			 .root = g->root };
 	struct txn_cli o = { .fmt = FMT_TEXT };
 	char buf[PATH_MAX], *end, **ifs = NULL;
-	struct err e = { 0 };
 	unsigned long secs;
 	int c, code;
 
@@ -328,12 +335,8 @@ int cmd_apply(int argc, char **argv, const struct gopts *g)
 	 * (--interface, no --confirm) still runs: the new device is not in
 	 * the pending snapshot, and udev must not lose it.
 	 */
-	if (!t.dry_run && (!t.nifaces || t.confirm_secs) &&
-	    confirm_guard(t.state_dir, t.confirm_secs, t.profile_path, &e)) {
-		pt_error("apply: %s", e.msg);
-		free(ifs);
-		return o.detailed ? EXIT_DETAILED_FAILED : EXIT_APPLY_BAD_INPUT;
-	}
+	if (!t.nifaces || t.confirm_secs)
+		t.guard = one_confirm_at_a_time;
 	code = txn_command(&t, o.fmt, o.detailed);
 	free(ifs);
 	return code;

@@ -231,40 +231,26 @@ static void busy(const struct confirm_rec *r, struct err *err)
 			"refusing another apply until then", r->snapshot, when);
 }
 
-int confirm_guard(const char *state_dir, bool reserve, const char *profile,
+int confirm_guard(const struct state *st, bool reserve, const char *profile,
 		  struct err *err)
 {
 	struct confirm_rec r;
-	struct state st;
-	int fd, rc = state_open(&st, state_dir, true, err);
+	int rc = read_locked(st, &r, err);
 
-	if (rc)
-		return rc;
-	rc = state_lock(&st, &fd, err);
-	if (rc) {
-		state_close(&st);
-		return rc;
-	}
-	rc = read_locked(&st, &r, err);
 	if (!rc) {
 		busy(&r, err);
-		rc = -EBUSY;
-	} else if (rc == 1) {
-		rc = 0;
-		if (reserve) {
-			memset(&r, 0, sizeof(r));
-			snprintf(r.state, sizeof(r.state), "reserved");
-			r.pid = getpid();
-			token(r.token, sizeof(r.token));
-			boot_id(r.boot_id, sizeof(r.boot_id));
-			netns_of_self(r.netns, sizeof(r.netns));
-			snprintf(r.profile, sizeof(r.profile), "%s", profile);
-			rc = write_rec(&st, &r, err);
-		}
+		return -EBUSY;
 	}
-	close(fd);
-	state_close(&st);
-	return rc;
+	if (rc != 1 || !reserve)
+		return rc == 1 ? 0 : rc;
+	memset(&r, 0, sizeof(r));
+	snprintf(r.state, sizeof(r.state), "reserved");
+	r.pid = getpid();
+	token(r.token, sizeof(r.token));
+	boot_id(r.boot_id, sizeof(r.boot_id));
+	netns_of_self(r.netns, sizeof(r.netns));
+	snprintf(r.profile, sizeof(r.profile), "%s", profile);
+	return write_rec(st, &r, err);
 }
 
 void confirm_release(const char *state_dir)

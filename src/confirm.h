@@ -36,11 +36,12 @@ struct confirm_rec {
 int confirm_read(const char *state_dir, struct confirm_rec *r, struct err *err);
 
 /*
- * Refuse (-EBUSY, message naming the pending snapshot) when a confirm is
- * pending. With reserve, hold the place for this apply until
- * confirm_start or confirm_release.
+ * Under the lock of st (the apply's own, taken once): refuse (-EBUSY,
+ * message naming the pending snapshot) when a confirm is pending. With
+ * reserve, hold the place for this apply until confirm_start or
+ * confirm_release.
  */
-int confirm_guard(const char *state_dir, bool reserve, const char *profile,
+int confirm_guard(const struct state *st, bool reserve, const char *profile,
 		  struct err *err);
 void confirm_release(const char *state_dir);
 

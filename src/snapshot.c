@@ -541,6 +541,12 @@ static void push_id(unsigned **v, size_t *n, unsigned id)
 int snapshot_ids(const struct state *st, struct snap_ids *ids,
 		 struct err *err)
 {
+	return snapshot_scan(st, ids, false, err);
+}
+
+int snapshot_scan(const struct state *st, struct snap_ids *ids, bool drop_tmp,
+		  struct err *err)
+{
 	/* a new open file description: a dup() would share the offset the
 	 * last walk left at the end */
 	int fd = st->sfd < 0 ? -1 : openat(st->sfd, ".", O_RDONLY |
@@ -565,6 +571,10 @@ int snapshot_ids(const struct state *st, struct snap_ids *ids,
 		off_t size = 0;
 		int rc;
 
+		if (drop_tmp && !strncmp(de->d_name, ".tmp-", 5)) {
+			unlinkat(st->sfd, de->d_name, 0);
+			continue;
+		}
 		/* everything porttune would read: a planted file stops all
 		 * (a mark's size tells whether it holds a snapshot) */
 		if (de->d_name[0] != '.' && (!st->entries_checked ||

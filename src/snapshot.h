@@ -97,9 +97,11 @@ int snapshot_ack(struct state *st, unsigned id, struct err *err);
  * Under the lock: remove temporary files; seal a snapshot a dead writer
  * left only in its mark; drop marks that stand for no interruption in
  * this boot (whose snapshot is gone, damaged, or of an earlier boot: a
- * reboot undid whatever that transaction had changed).
+ * reboot undid whatever that transaction had changed). *interrupted is
+ * what snapshot_check_interrupted() would say then, found on the way;
+ * the error is snapshot_ids()'s (a planted file refuses all).
  */
-void snapshot_clean(struct state *st);
+int snapshot_clean(struct state *st, unsigned *interrupted, struct err *err);
 
 /* Everything it did was reverted: remove the snapshot altogether. */
 void snapshot_discard(struct state *st, unsigned id);
@@ -145,6 +147,10 @@ struct snap_ids {
 
 int snapshot_ids(const struct state *st, struct snap_ids *ids,
 		 struct err *err);
+/* The same walk; under the lock (drop_tmp) it also removes the temporary
+ * files of writers that died (no live writer owns one then). */
+int snapshot_scan(const struct state *st, struct snap_ids *ids, bool drop_tmp,
+		  struct err *err);
 bool snapshot_ids_pending(const struct snap_ids *ids, unsigned id);
 bool snapshot_ids_staged(const struct snap_ids *ids, unsigned id);
 /* The file that holds generation id: its .ini, or its mark if staged. */

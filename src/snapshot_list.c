@@ -87,15 +87,16 @@ void snapshot_gen_name(const struct snap_ids *ids, unsigned id, char *buf,
 		 : "%06u.ini", id);
 }
 
-void snapshot_clean(struct state *st)
+int snapshot_clean(struct state *st, unsigned *interrupted, struct err *err)
 {
 	struct snap_ids ids;
 	struct snap_info si;
 	char mark[32];
+	int rc = snapshot_scan(st, &ids, true, err);
 
-	state_clean_tmp(st);
-	if (snapshot_ids(st, &ids, NULL))
-		return;
+	*interrupted = 0;
+	if (rc)
+		return rc;
 	st->entries_checked = st->locked;
 	for (size_t i = 0; i < ids.npending; i++) {
 		unsigned id = ids.pending[i];
@@ -106,12 +107,15 @@ void snapshot_clean(struct state *st)
 		 * or of an earlier boot. */
 		if (!gen_info(st, &ids, id, &si, NULL) && si.interrupted) {
 			snapshot_seal_mark(st, id, NULL);
+			if (si.here && !*interrupted)
+				*interrupted = id;
 			continue;
 		}
 		snprintf(mark, sizeof(mark), "%06u.pending", id);
 		unlinkat(st->sfd, mark, 0);
 	}
 	snapshot_ids_free(&ids);
+	return 0;
 }
 
 /* Everything, or (marked) only generations with an in-progress mark,

@@ -18,15 +18,25 @@
 
 #define SNAPSHOT_MAX_BYTES (1 << 20)	/* far above any real snapshot */
 
+/* porttune never changes its user: asked once, not per entry checked */
+static uid_t me(void)
+{
+	static uid_t uid = (uid_t)-1;
+
+	if (uid == (uid_t)-1)
+		uid = geteuid();
+	return uid;
+}
+
 /* Owned by us and writable by no one else: the rule for everything here. */
 static int check_owner(const struct stat *s, const char *what,
 		       const char *name, struct err *err)
 {
-	if (s->st_uid != geteuid())
+	if (s->st_uid != me())
 		return err_set(err, -EPERM, "%s%s: owned by uid %u, not by "
 			       "this user (uid %u); not safe for porttune "
 			       "state", what, name, (unsigned)s->st_uid,
-			       (unsigned)geteuid());
+			       (unsigned)me());
 	if (s->st_mode & 022)
 		return err_set(err, -EPERM, "%s%s: writable by %s (mode %04o); "
 			       "not safe for porttune state (chmod go-w)",
@@ -152,27 +162,6 @@ bool state_busy(const struct state *st)
 	busy = flock(fd, LOCK_SH | LOCK_NB) && errno == EWOULDBLOCK;
 	close(fd);
 	return busy;
-}
-
-void state_clean_tmp(const struct state *st)
-{
-	/* a new open file description: a dup() would share the offset the
-	 * last walk left at the end */
-	int fd = st->sfd < 0 ? -1 : openat(st->sfd, ".", O_RDONLY |
-					   O_DIRECTORY | O_CLOEXEC);
-	DIR *d = fd < 0 ? NULL : fdopendir(fd);
-	struct dirent *de;
-
-	if (!d) {
-		if (fd >= 0)
-			close(fd);
-		return;
-	}
-	/* the lock is held: no live writer owns a temporary file */
-	while ((de = readdir(d)))
-		if (!strncmp(de->d_name, ".tmp-", 5))
-			unlinkat(st->sfd, de->d_name, 0);
-	closedir(d);
 }
 
 int state_check_entry(const struct state *st, int dirfd, const char *name,

@@ -59,9 +59,6 @@ int state_lock(struct state *st, int *fd, struct err *err);
 /* Does another process hold the lock (an apply or rollback running)? */
 bool state_busy(const struct state *st);
 
-/* Remove snapshots/.tmp-* left by writers that died (call under the lock). */
-void state_clean_tmp(const struct state *st);
-
 /* An entry of snapshots/ (fstatat, no link followed) must be a regular
  * file owned by the user and writable by no one else; *size (if asked)
  * is its size, -1 when it vanished meanwhile. */

@@ -35,7 +35,9 @@ static enum txn_stage find_snapshot(struct txn *t, struct err *err)
  * new snapshot would lose. */
 static enum txn_stage check_interrupted(struct txn *t, struct err *err)
 {
-	if (snapshot_check_interrupted(&t->st, &t->interrupted, err))
+	/* under the lock, snapshot_clean() found it already */
+	if (!t->st.locked &&
+	    snapshot_check_interrupted(&t->st, &t->interrupted, err))
 		return TXN_BAD_INPUT;
 	if (!t->interrupted || t->dry_run || t->snapshot)
 		return TXN_OK;
@@ -120,7 +122,7 @@ static enum txn_stage run_locked(struct txn *t, struct err *err)
 
 enum txn_stage txn_run(struct txn *t, struct err *err)
 {
-	enum txn_stage st;
+	enum txn_stage st = TXN_OK;
 	int fd = -1;
 
 	if (state_open(&t->st, t->state_dir, !t->dry_run, err))
@@ -128,9 +130,13 @@ enum txn_stage txn_run(struct txn *t, struct err *err)
 	if (!t->dry_run) {
 		if (state_lock(&t->st, &fd, err))
 			return TXN_BAD_INPUT;
-		snapshot_clean(&t->st);
+		if (snapshot_clean(&t->st, &t->interrupted, err))
+			st = TXN_BAD_INPUT;
+		else if ((t->guarded = t->guard && t->guard(t, err)))
+			st = TXN_BAD_INPUT;
 	}
-	st = run_locked(t, err);
+	if (st == TXN_OK)
+		st = run_locked(t, err);
 	if (fd >= 0)
 		close(fd);
 	return st;

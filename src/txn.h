@@ -27,11 +27,15 @@ struct txn {
 	const char *root;	/* --root, for the boot-time conflict check */
 	bool boot_check;	/* apply: name sysctl.d files undoing the profile */
 	unsigned confirm_secs;	/* apply --confirm: revert unless confirmed */
+	/* checked under the lock before anything else (apply: no confirm
+	 * pending); nonzero refuses the transaction as bad input */
+	int (*guard)(const struct txn *t, struct err *err);
 	/* out */
 	struct state st;	/* the state directory, open while t lives */
 	struct snap_info target;/* rollback: the snapshot restored */
 	unsigned interrupted;	/* an interrupted snapshot of this netns */
 	bool foreign;		/* rollback refused: another namespace's */
+	bool guarded;		/* refused by guard */
 	struct profile prof;
 	struct plan plan;
 	bool loaded;		/* prof is valid */
@@ -49,7 +53,7 @@ struct txn {
 enum txn_stage { TXN_OK, TXN_BAD_INPUT, TXN_FAILED };
 
 /*
- * open state -> lock -> [refuse over an interrupted apply] -> load profile -> plan -> [dry run stops here] -> snapshot ->
+ * open state -> lock -> [guard] -> [refuse over an interrupted apply] -> load profile -> plan -> [dry run stops here] -> snapshot ->
  * apply -> verify, reverting on failure. Returns the stage reached and
  * fills err for anything but TXN_OK.
  */

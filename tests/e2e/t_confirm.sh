@@ -71,6 +71,13 @@ test_pending_confirm_refuses_apply_and_shows_in_snapshots_and_audit() {
 	expect_err 'snapshot 1 awaits confirmation'
 	run pt apply --profile "$WORK/confirm.ini" --confirm 5
 	expect_rc 2
+	# configuration management reads why from the JSON report
+	printf '[sysctl]\nnet.ipv4.tcp_fin_timeout = 44\n' > "$WORK/other.ini"
+	run pt apply --profile "$WORK/other.ini" --format json
+	expect_rc 2
+	jq -e '.result == "invalid" and (.error | test("snapshot 1 awaits confirmation"))' \
+		"$WORK/out" > /dev/null || fail "json refusal: $(cat "$WORK/out")"
+	expect_eq "$(sysctl_get net.ipv4.tcp_fin_timeout)" 17 "refused apply changed nothing"
 	run pt snapshots list
 	expect_out '^pending: snapshot 1 is rolled back at .* unless porttune confirm runs first'
 	run pt audit --no-sockets --format json

@@ -623,7 +623,8 @@ static void marks_of_an_earlier_boot_are_no_interruption(void **state)
 	assert_true(v[1].interrupted && v[1].here);
 	assert_int_equal(v[1].nsettings, 4);
 	free(v);
-	snapshot_clean(&st);
+	assert_int_equal(snapshot_clean(&st, &id, NULL), 0);
+	assert_int_equal(id, 1);
 	assert_int_equal(stat(path, &s), 0);
 	assert_int_equal(snapshot_check_interrupted(&st, &id, NULL), 0);
 	assert_int_equal(id, 1);
@@ -631,7 +632,8 @@ static void marks_of_an_earlier_boot_are_no_interruption(void **state)
 	snprintf(st.ns.boot_id, sizeof(st.ns.boot_id), "another-boot");
 	assert_int_equal(snapshot_check_interrupted(&st, &id, NULL), 0);
 	assert_int_equal(id, 0);
-	snapshot_clean(&st);
+	assert_int_equal(snapshot_clean(&st, &id, NULL), 0);
+	assert_int_equal(id, 0);
 	snprintf(name, sizeof(name), "%s/snapshots/000001.pending", dir);
 	assert_int_equal(stat(name, &s), -1);
 	assert_int_equal(stat(path, &s), 0);	/* the snapshot stays */

@@ -23,13 +23,15 @@ struct eth *nic_session(struct plan *plan, struct err *err)
 
 size_t nic_group(const struct change *v, size_t n)
 {
-	const char *a, *b;
-	int area = nic_area_of(v[0].key, &a);
-	size_t len = 1;
+	const char *name, *b;
+	int area = nic_area_of(v[0].key, &name);
+	/* the area is the key's prefix: the same prefix, the same area */
+	size_t len = 1, plen = area < 0 ? 0 : (size_t)(name - v[0].key);
 
 	while (len < n && v[len].target == T_NIC &&
 	       !strcmp(v[len].dev, v[0].dev) &&
-	       nic_area_of(v[len].key, &b) == area)
+	       (plen ? !strncmp(v[len].key, v[0].key, plen)
+		     : nic_area_of(v[len].key, &b) == area))
 		len++;
 	return len;
 }
@@ -74,17 +76,31 @@ static int vanished(struct err *err, const char *dev)
 		       "since the plan was made", dev);
 }
 
+/* The feature bit of v[i]: the previous group's at the same place when the
+ * key is the same there (devices matched by one section list the same
+ * keys in the same order), else looked up by name. */
+static int feature_bit(struct eth *eth, const struct change *v, size_t i,
+		       const struct change *pv, const int *pbit, size_t pn)
+{
+	if (i < pn && !strcmp(v[i].key, pv[i].key))
+		return pbit[i];
+	return eth_feature_index(eth, strchr(v[i].key, '.') + 1);
+}
+
 /* A group's request: the bits of its selected changes (bit[i] per change,
- * -1 for a name this kernel lacks). False when nothing is selected. */
+ * -1 for a name this kernel lacks), pv/pbit/pn the group before it. False
+ * when nothing is selected. */
 static bool feature_request(struct eth *eth, const struct change *v, size_t n,
-			    bool revert, struct eth_feature_req *r, int *bit)
+			    bool revert, struct eth_feature_req *r, int *bit,
+			    const struct change *pv, const int *pbit,
+			    size_t pn)
 {
 	bool any = false;
 
 	*r = (struct eth_feature_req){ .ifindex = v[0].ifindex,
 				       .ifname = v[0].dev };
 	for (size_t i = 0; i < n; i++) {
-		int b = eth_feature_index(eth, strchr(v[i].key, '.') + 1);
+		int b = feature_bit(eth, v, i, pv, pbit, pn);
 
 		bit[i] = b;
 		if (!selected(&v[i], revert) || b < 0)
@@ -180,7 +196,8 @@ static int set_features(struct eth *eth, struct change *v, size_t n,
 			bool revert, struct err *err)
 {
 	struct eth_feature_req req[ETH_BATCH_MAX];
-	size_t start[ETH_BATCH_MAX], glen[ETH_BATCH_MAX], i = 0;
+	size_t start[ETH_BATCH_MAX], glen[ETH_BATCH_MAX], i = 0, prev = 0;
+	size_t plen = 0;
 	int *bit = calloc(n + 1, sizeof(*bit)), rc = 0;
 
 	if (!bit)
@@ -198,7 +215,10 @@ static int set_features(struct eth *eth, struct change *v, size_t n,
 			start[nreq] = i;
 			glen[nreq] = len;
 			nreq += feature_request(eth, &v[i], len, revert,
-						&req[nreq], &bit[i]);
+						&req[nreq], &bit[i], &v[prev],
+						&bit[prev], plen);
+			prev = i;
+			plen = len;
 		}
 		if (!rc)
 			rc = eth_features_set(eth, req, nreq, &sent, err);

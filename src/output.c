@@ -145,12 +145,94 @@ static void out_label(struct out *o, const struct change *c, size_t len)
 		out_put(o, c->key, len - d - 1);
 }
 
+/*
+ * One line whole, when it fits the buffer: its parts' lengths are known,
+ * so it is copied in without a check per part. False when it is longer
+ * than the buffer (the caller writes it part by part).
+ */
+struct line {
+	const char *st, *colour;
+	size_t stl, sw, w, ll;
+	bool values;
+};
+
+static bool out_line(struct out *o, const struct change *c,
+		     const struct line *x)
+{
+	size_t dl = c->dev ? strlen(c->dev) : 0;
+	const char *before = c->before ? c->before : "?";
+	size_t bl = x->values ? strlen(before) : 0;
+	size_t al = x->values ? strlen(c->after) : 0;
+	size_t nl = c->note ? strlen(c->note) : 0;
+	size_t cl = x->colour ? strlen(x->colour) + 4 : 0;
+	size_t need = cl + x->sw + 2 + x->ll + 1 + (x->w - x->ll + 1) +
+		      (x->values ? bl + 4 + al : 0) +
+		      (c->note ? nl + (x->values ? 4 : 0) : 0) + 1;
+	char *d;
+
+	if (need > sizeof(o->b) - o->len)
+		out_flush(o);
+	if (need > sizeof(o->b))
+		return false;
+	d = o->b + o->len;
+	if (x->colour) {
+		memcpy(d, x->colour, cl - 4);
+		d += cl - 4;
+	}
+	memcpy(d, x->st, x->stl);
+	d += x->stl;
+	memset(d, ' ', x->sw - x->stl);
+	d += x->sw - x->stl;
+	if (x->colour) {
+		memcpy(d, "\033[0m", 4);
+		d += 4;
+	}
+	*d++ = ' ';
+	*d++ = ' ';
+	/* the label, cut as change_label()'s buffer would cut it */
+	dl = dl < x->ll ? dl : x->ll;
+	memcpy(d, c->dev ? c->dev : c->key, c->dev ? dl : x->ll);
+	d += c->dev ? dl : x->ll;
+	if (c->dev && dl < x->ll)
+		*d++ = ' ';
+	if (c->dev && dl + 1 < x->ll) {
+		memcpy(d, c->key, x->ll - dl - 1);
+		d += x->ll - dl - 1;
+	}
+	*d++ = ':';
+	memset(d, ' ', x->w - x->ll + 1);
+	d += x->w - x->ll + 1;
+	if (x->values) {
+		memcpy(d, before, bl);
+		d += bl;
+		memcpy(d, " -> ", 4);
+		d += 4;
+		memcpy(d, c->after, al);
+		d += al;
+	}
+	if (c->note) {
+		if (x->values) {
+			memcpy(d, "  (", 3);
+			d += 3;
+		}
+		memcpy(d, c->note, nl);
+		d += nl;
+		if (x->values)
+			*d++ = ')';
+	}
+	*d++ = '\n';
+	o->len = (size_t)(d - o->b);
+	return true;
+}
+
 void plan_print_text(FILE *f, const struct plan *p, enum view v)
 {
 	bool colour = use_colour(f);
-	size_t w = 0, sw = 0;
+	size_t w = 0, sw = 0, stl[CS_SKIPPED + 1];
 	struct out o = { .f = f };
 
+	for (int st = 0; st <= CS_SKIPPED; st++)
+		stl[st] = strlen(status_label(st, v));
 	for (size_t i = 0; i < p->n; i++) {
 		size_t l;
 
@@ -158,43 +240,47 @@ void plan_print_text(FILE *f, const struct plan *p, enum view v)
 			continue;
 		l = label_len(&p->v[i]);
 		w = l > w ? l : w;
-		l = strlen(status_label(p->v[i].status, v));
+		l = stl[p->v[i].status];
 		sw = l > sw ? l : sw;
 	}
 	/* "STATUS  LABEL: before -> after  (note)", the columns aligned */
 	for (size_t i = 0; i < p->n; i++) {
 		const struct change *c = &p->v[i];
-		bool values = c->status != CS_UNSUPPORTED &&
-			      c->status != CS_INVALID;
-		const char *st;
-		size_t l, ll;
+		struct line x = {
+			.st = status_label(c->status, v),
+			.colour = colour ? status_colour(c->status) : NULL,
+			.stl = stl[c->status], .sw = sw, .w = w,
+			.values = c->status != CS_UNSUPPORTED &&
+				  c->status != CS_INVALID,
+		};
 
 		if (!shown(c))
 			continue;
-		st = status_label(c->status, v);
-		l = strlen(st);
-		ll = label_len(c);
+		x.ll = label_len(c);
+		if (out_line(&o, c, &x))
+			continue;
+		/* longer than the buffer: part by part */
 		if (colour)
-			out_str(&o, status_colour(c->status));
-		out_put(&o, st, l);
-		out_spaces(&o, sw > l ? sw - l : 0);
+			out_str(&o, x.colour);
+		out_put(&o, x.st, x.stl);
+		out_spaces(&o, sw - x.stl);
 		if (colour)
 			out_str(&o, "\033[0m");
 		out_put(&o, "  ", 2);
-		out_label(&o, c, ll);
+		out_label(&o, c, x.ll);
 		out_put(&o, ":", 1);
-		out_spaces(&o, w - ll + 1);
-		if (values) {
+		out_spaces(&o, w - x.ll + 1);
+		if (x.values) {
 			out_str(&o, c->before ? c->before : "?");
 			out_put(&o, " -> ", 4);
 			out_str(&o, c->after);
 		}
 		if (c->note) {
-			if (values)
+			if (x.values)
 				out_put(&o, "  (", 3);
 			out_str(&o, c->note);
 		}
-		if (values && c->note)
+		if (x.values && c->note)
 			out_put(&o, ")", 1);
 		out_put(&o, "\n", 1);
 	}

@@ -85,10 +85,15 @@ static void meta_line(struct buf *b, const char *key, const char *v)
 {
 	size_t n = strlen(v);
 
-	bprintf(b, "%s = %s", key, n > 150 ? "..." : "");
+	char line[160];
+	size_t k = 0;
+
+	bputs(b, key);
+	bputs(b, n > 150 ? " = ..." : " = ");
 	for (v += n > 150 ? n - 150 : 0; *v; v++)
-		bprintf(b, "%c", (unsigned char)*v < 0x20 ? '?' : *v);
-	bprintf(b, "\n");
+		line[k++] = (unsigned char)*v < 0x20 ? '?' : *v;
+	line[k++] = '\n';
+	bput(b, line, k);
 }
 
 static void render_head(struct buf *b, const struct snap_meta *m)
@@ -193,12 +198,13 @@ static bool plain(const char *s, const char *also, size_t max)
 bool snapshot_plain(const struct plan *plan)
 {
 	/* the checks are pure: a line checked once (the same offload on
-	 * every device) is not checked again */
+	 * every device) is not checked again. Devices list the same lines
+	 * in the same order, so the search starts after the last found. */
 	struct seen {
 		enum target target;
 		const char *key, *value;
 	} seen[8];
-	size_t nseen = 0, next = 0;
+	size_t nseen = 0, next = 0, last = 0;
 	struct keycheck kc;
 	const char *dev = NULL;
 	char arg[128], msg[600];
@@ -214,16 +220,25 @@ bool snapshot_plain(const struct plan *plan)
 		if (!want)
 			want = "";
 		if (spec->per_device && (!dev || strcmp(dev, c->dev))) {
-			snprintf(arg, sizeof(arg), "name=%s", c->dev);
-			if (!plain(c->dev, "._-", 64) || (spec->check_arg &&
-			    spec->check_arg(arg, msg, sizeof(msg))))
+			if (!plain(c->dev, "._-", 64))
+				return false;
+			/* "name=DEV": at most 64 characters after plain() */
+			memcpy(arg, "name=", 5);
+			memcpy(arg + 5, c->dev, strlen(c->dev) + 1);
+			if (spec->check_arg &&
+			    spec->check_arg(arg, msg, sizeof(msg)))
 				return false;
 			dev = c->dev;
 		}
-		for (size_t k = 0; k < nseen && !known; k++)
-			known = seen[k].target == c->target &&
-				!strcmp(seen[k].key, c->key) &&
-				!strcmp(seen[k].value, want);
+		for (size_t k = 0; k < nseen && !known; k++) {
+			const struct seen *e = &seen[(last + 1 + k) % nseen];
+
+			known = e->target == c->target &&
+				!strcmp(e->key, c->key) &&
+				!strcmp(e->value, want);
+			if (known)
+				last = (size_t)(e - seen);
+		}
 		if (known)
 			continue;
 		if (!plain(c->key, "._-", 200) ||

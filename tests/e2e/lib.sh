@@ -49,6 +49,27 @@ without_lib() {
 		sh "$lib" "$@"
 }
 
+# jq 1.6 (Debian 12) exits 0 under -e when its input is empty, so a check
+# of JSON that porttune never printed would pass. Here, with -e, empty input
+# (a file named last, else standard input) fails.
+jq() {
+	case " $* " in
+	*" -e "*) ;;
+	*) command jq "$@"; return ;;
+	esac
+	eval "_jq_last=\${$#}"
+	if [ -f "$_jq_last" ]; then
+		grep -q '[^[:space:]]' "$_jq_last" ||
+			{ echo "jq -e: $_jq_last is empty" >&2; return 1; }
+		command jq "$@"
+		return
+	fi
+	_jq_in=$(cat)
+	[ -n "$(printf '%s' "$_jq_in" | tr -d '[:space:]')" ] ||
+		{ echo "jq -e: empty input" >&2; return 1; }
+	printf '%s\n' "$_jq_in" | command jq "$@"
+}
+
 run() {
 	set +e
 	"$@" > "$WORK/out" 2> "$WORK/err"

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,14 +97,87 @@ static void meta_line(struct buf *b, const char *key, const char *v)
 	bput(b, line, k);
 }
 
-static void render_head(struct buf *b, const struct snap_meta *m)
+/* A string into h, eight bytes at a time; its length ends it. */
+static uint64_t mix(uint64_t h, const char *s)
+{
+	size_t n = strlen(s);
+	uint64_t w;
+
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 32;
+	}
+	w = 0;
+	memcpy(&w, s, n);
+	h = (h ^ w ^ ((uint64_t)(n + 1) << 59)) * 0x9e3779b97f4a7c15ULL;
+	return h ^ (h >> 32);
+}
+
+static uint64_t mix_u(uint64_t h, unsigned long long v)
+{
+	h = (h ^ v) * 0xff51afd7ed558ccdULL;
+	return h ^ (h >> 33);
+}
+
+/*
+ * The settings a snapshot lists (section, device and key of each line, in
+ * order) and the namespace and boot it was taken in, as one number in its
+ * head. Two snapshots with the same number list the same settings there;
+ * baseline_holds() compares them so that an apply need not read the
+ * previous snapshot whole. Values are left out: they change every time.
+ */
+static uint64_t settings_digest(const struct plan *plan,
+				const struct netns_id *ns)
+{
+	uint64_t h = mix_u(mix_u(mix_u(0x70727474756e65ULL, ns->ino), ns->dev),
+			   ns->initial);
+
+	h = mix(h, ns->boot_id);
+	for (size_t t = 0; t < T_COUNT; t++) {
+		bool per_device = keyspec_of(t)->per_device;
+
+		for (size_t i = 0; i < plan->n; i++) {
+			const struct change *c = &plan->v[i];
+
+			if (c->status != CS_PENDING || c->target != t)
+				continue;
+			h = mix_u(h, t);
+			if (per_device)
+				h = mix(h, c->dev);
+			h = mix(h, c->key);
+		}
+	}
+	return h;
+}
+
+#define DIGEST_LINE "\n; settings "
+
+/* The digest in a snapshot's head; false when there is none. */
+static bool head_digest(const char *head, uint64_t *d)
+{
+	const char *p = strstr(head, DIGEST_LINE);
+	char *end;
+
+	if (!p)
+		return false;
+	p += strlen(DIGEST_LINE);
+	*d = strtoull(p, &end, 16);
+	return end == p + 16 && *end == '\n';
+}
+
+static void render_head(struct buf *b, const struct plan *plan,
+			const struct snap_meta *m)
 {
 	const struct netns_id *ns = &m->ns;
 
 	if (m->id)
 		bprintf(b, "; porttune snapshot %u: values found before they "
 			"were changed.\n; Restore them with: porttune rollback "
-			"%u\n\n[snapshot]\nid = %u\n", m->id, m->id, m->id);
+			"%u" DIGEST_LINE "%016llx\n\n[snapshot]\nid = %u\n",
+			m->id, m->id, (unsigned long long)settings_digest(plan,
+									 ns),
+			m->id);
 	else
 		bprintf(b, "; porttune baseline: values found before porttune "
 			"first changed them.\n; Restore them with: porttune "
@@ -168,7 +242,7 @@ int snapshot_render(const struct plan *plan, const struct snap_meta *m,
 	struct buf b = { 0 };
 	int rc;
 
-	render_head(&b, m);
+	render_head(&b, plan, m);
 	rc = render_body(&b, plan, err);
 	if (rc) {
 		free(b.s);
@@ -431,7 +505,8 @@ static bool baseline_holds(const struct state *st, const char *base,
 			   const char *text, unsigned prev)
 {
 	struct stat b, g;
-	char name[32], *old = NULL;
+	char name[32], head[1024], *old = NULL;
+	uint64_t want, had;
 	bool ok;
 
 	snprintf(name, sizeof(name), "%06u.ini", prev);
@@ -439,8 +514,14 @@ static bool baseline_holds(const struct state *st, const char *base,
 	    fstatat(st->sfd, name, &g, AT_SYMLINK_NOFOLLOW) ||
 	    b.st_mtim.tv_sec > g.st_mtim.tv_sec ||
 	    (b.st_mtim.tv_sec == g.st_mtim.tv_sec &&
-	     b.st_mtim.tv_nsec > g.st_mtim.tv_nsec) ||
-	    state_read(st, name, &old, NULL))
+	     b.st_mtim.tv_nsec > g.st_mtim.tv_nsec))
+		return false;
+	/* the same settings as that generation: its head says so */
+	if (head_digest(text, &want) &&
+	    !state_read_head(st, name, head, sizeof(head), NULL) &&
+	    head_digest(head, &had) && had == want)
+		return true;
+	if (state_read(st, name, &old, NULL))
 		return false;
 	ok = snapshot_keys_within(text, old);
 	free(old);

@@ -185,16 +185,13 @@ int state_check_entry(const struct state *st, int dirfd, const char *name,
 	return check_owner(&s, st->path, sub, err);
 }
 
-int state_read(const struct state *st, const char *name, char **text,
-	       struct err *err)
+/* snapshots/NAME opened for reading once found safe; -ENOENT when absent. */
+static int open_checked(const struct state *st, const char *name,
+			struct stat *s, struct err *err)
 {
-	struct stat s;
-	ssize_t n;
-	size_t len = 0;
-	char *buf, sub[300];
+	char sub[300];
 	int fd, rc;
 
-	*text = NULL;
 	if (st->sfd < 0)
 		return -ENOENT;
 	fd = openat(st->sfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
@@ -204,20 +201,36 @@ int state_read(const struct state *st, const char *name, char **text,
 			: err_set(err, -errno, "%s/snapshots/%s: %s", st->path,
 				  name, strerror(errno));
 	snprintf(sub, sizeof(sub), "/snapshots/%s", name);
-	rc = fstat(fd, &s) ? err_set(err, -errno, "%s%s: %s", st->path, sub,
-				     strerror(errno)) : 0;
-	if (!rc && !S_ISREG(s.st_mode))
+	rc = fstat(fd, s) ? err_set(err, -errno, "%s%s: %s", st->path, sub,
+				    strerror(errno)) : 0;
+	if (!rc && !S_ISREG(s->st_mode))
 		rc = err_set(err, -EPERM, "%s%s: not a regular file; not safe "
 			     "for porttune state", st->path, sub);
 	else if (!rc)
-		rc = check_owner(&s, st->path, sub, err);
-	if (!rc && s.st_size > SNAPSHOT_MAX_BYTES)
+		rc = check_owner(s, st->path, sub, err);
+	if (!rc && s->st_size > SNAPSHOT_MAX_BYTES)
 		rc = err_set(err, -EFBIG, "%s%s: larger than %d bytes",
 			     st->path, sub, SNAPSHOT_MAX_BYTES);
 	if (rc) {
 		close(fd);
 		return rc;
 	}
+	return fd;
+}
+
+int state_read(const struct state *st, const char *name, char **text,
+	       struct err *err)
+{
+	struct stat s;
+	ssize_t n;
+	size_t len = 0;
+	char *buf;
+	int fd, rc = 0;
+
+	*text = NULL;
+	fd = open_checked(st, name, &s, err);
+	if (fd < 0)
+		return fd;
 	buf = malloc(s.st_size + 1);
 	if (!buf)
 		abort();
@@ -240,10 +253,30 @@ int state_read(const struct state *st, const char *name, char **text,
 	buf[len] = '\0';
 	if (strlen(buf) != len) {
 		free(buf);
-		return err_set(err, -EINVAL, "%s%s: binary file (contains NUL)",
-			       st->path, sub);
+		return err_set(err, -EINVAL, "%s/snapshots/%s: binary file "
+			       "(contains NUL)", st->path, name);
 	}
 	*text = buf;
+	return 0;
+}
+
+int state_read_head(const struct state *st, const char *name, char *buf,
+		    size_t len, struct err *err)
+{
+	struct stat s;
+	ssize_t n;
+	int fd = open_checked(st, name, &s, err);
+
+	if (fd < 0)
+		return fd;
+	do
+		n = pread(fd, buf, len - 1, 0);
+	while (n < 0 && errno == EINTR);
+	close(fd);
+	if (n < 0)
+		return err_set(err, -errno, "%s/snapshots/%s: %s", st->path,
+			       name, strerror(errno));
+	buf[n] = '\0';
 	return 0;
 }
 

@@ -71,6 +71,10 @@ int state_check_entry(const struct state *st, int dirfd, const char *name,
  */
 int state_read(const struct state *st, const char *name, char **text,
 	       struct err *err);
+/* Its first len - 1 bytes at most, NUL-terminated in buf, under the same
+ * checks. */
+int state_read_head(const struct state *st, const char *name, char *buf,
+		    size_t len, struct err *err);
 
 /*
  * Writing under snapshots/: TEXT in a new temporary file (its name in

@@ -424,6 +424,59 @@ static void baseline_is_read_only_when_the_last_snapshot_differs(void **state)
 	rm_rf(dir);
 }
 
+/* The same settings as the last generation are known from its head: the
+ * apply reads neither that generation's body nor the baseline. */
+static void last_heads_digest_stands_for_its_settings(void **state)
+{
+	char *dir = tmpdir(), path[4096], name[64], *text;
+	struct plan plan;
+	struct snap_meta m;
+	struct state st;
+	struct err e = { 0 };
+	FILE *f;
+
+	(void)state;
+	make_plan(&plan);
+	open_state(&st, dir);
+	snapshot_baseline_name(&st.ns, name, sizeof(name));
+	write_done(&st, &plan, "apply");
+	/* a baseline porttune could not read, older than the generation */
+	snprintf(path, sizeof(path), "%s/snapshots/%s", dir, name);
+	f = fopen(path, "a");
+	assert_non_null(f);
+	fputs("not a profile line\n", f);
+	fclose(f);
+	set_mtime(dir, name, 1000000000);
+	/* and the generation's body gone: only its head is left */
+	snprintf(path, sizeof(path), "%s/snapshots/000001.ini", dir);
+	assert_int_equal(state_read(&st, "000001.ini", &text, NULL), 0);
+	assert_non_null(strstr(text, "\n; settings "));
+	assert_int_equal(truncate(path, strstr(text, "[snapshot]") - text), 0);
+	free(text);
+	/* other values, the same settings: neither is read */
+	plan.v[0].before = "1024 65000";
+	write_done(&st, &plan, "apply");
+	/* one setting fewer: a different digest, so the body is read, found
+	 * wanting, and the baseline read (and found damaged) */
+	plan.v[4].status = CS_SAME;
+	snprintf(path, sizeof(path), "%s/snapshots/000002.ini", dir);
+	assert_int_equal(truncate(path, 200), 0);
+	snapshot_meta_now(&m, "apply", "x.ini");
+	assert_int_equal(snapshot_write(&st, &plan, &m, path, sizeof(path),
+					&e), -EINVAL);
+	assert_non_null(strstr(e.msg, "baseline damaged"));
+	/* the same settings, but after a reboot: read too */
+	plan.v[4].status = CS_PENDING;
+	snprintf(st.ns.boot_id, sizeof(st.ns.boot_id), "another-boot");
+	memset(&e, 0, sizeof(e));
+	assert_int_equal(snapshot_write(&st, &plan, &m, path, sizeof(path),
+					&e), -EINVAL);
+	assert_non_null(strstr(e.msg, "baseline damaged"));
+	plan_free(&plan);
+	state_close(&st);
+	rm_rf(dir);
+}
+
 static void unsafe_state_directories_are_refused(void **state)
 {
 	char *dir = tmpdir(), sub[1100], link[1100];
@@ -654,6 +707,7 @@ int main(void)
 		cmocka_unit_test(baseline_grows_with_new_settings_only),
 		cmocka_unit_test(key_listing_compares_settings_not_values),
 		cmocka_unit_test(baseline_is_read_only_when_the_last_snapshot_differs),
+		cmocka_unit_test(last_heads_digest_stands_for_its_settings),
 		cmocka_unit_test(unsafe_state_directories_are_refused),
 		cmocka_unit_test(lock_is_exclusive),
 		cmocka_unit_test(namespaces_match_across_boots_only_for_the_host),

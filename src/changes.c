@@ -48,6 +48,9 @@ void plan_set_note(struct change *c, const char *fmt, ...)
 
 const char *plan_str(struct plan *plan, const char *s)
 {
+	/* already the plan's: shared, not copied again */
+	if (!s || strpool_owns(plan->strs, s))
+		return s;
 	return strpool_dup(&plan->strs, s);
 }
 

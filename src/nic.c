@@ -150,18 +150,36 @@ static bool group_changeable(const struct eth_features *f,
 	return false;
 }
 
-/* "offload.NAME" of each feature bit, made on first use: a key per device
- * and bit would be one snprintf per change. */
+/* "offload.NAME" of each feature bit and the device's name, the plan's
+ * strings made once (on first use) and shared by its changes: a key per
+ * device and bit would be one snprintf and one copy per change. */
 struct feat_keys {
-	char s[ETH_FEAT_MAX][64];
+	const char *s[ETH_FEAT_MAX];
+	const struct link *of;	/* dev is its name */
+	const char *dev;
 };
 
-static const char *feat_key(struct feat_keys *k, struct eth *eth, unsigned b)
+static const char *feat_key(struct feat_keys *k, struct plan *plan,
+			    struct eth *eth, unsigned b)
 {
-	if (!k->s[b][0])
-		snprintf(k->s[b], sizeof(k->s[b]), "offload.%s",
+	char key[64];
+
+	if (!k->s[b]) {
+		snprintf(key, sizeof(key), "offload.%s",
 			 eth_feature_name(eth, b));
+		k->s[b] = plan_str(plan, key);
+	}
 	return k->s[b];
+}
+
+static const char *feat_dev(struct feat_keys *k, struct plan *plan,
+			    const struct link *l)
+{
+	if (k->of != l) {
+		k->of = l;
+		k->dev = plan_str(plan, l->name);
+	}
+	return k->dev;
 }
 
 static void plan_feature(struct plan *plan, struct eth *eth, struct link *l,
@@ -180,8 +198,8 @@ static void plan_feature(struct plan *plan, struct eth *eth, struct link *l,
 	if (active != x->on && eth_feature_fixed(f, b) &&
 	    group_changeable(f, x->group))
 		return;
-	c = plan_add(plan, T_NIC, l->name, feat_key(keys, eth, b), x->value,
-		     x->file, x->line);
+	c = plan_add(plan, T_NIC, feat_dev(keys, plan, l),
+		     feat_key(keys, plan, eth, b), x->value, x->file, x->line);
 	c->ifindex = l->ifindex;
 	c->before = onoff(active);
 	/* snapshot what was requested; audit what is in effect */

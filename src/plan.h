@@ -74,7 +74,9 @@ struct change *plan_add(struct plan *plan, enum target t, const char *dev,
 /* Room for n changes in all, made at once: growing the array step by
  * step copies it into fresh pages each time (a fault per page). */
 void plan_reserve(struct plan *plan, size_t n);
-/* A copy of s that lives as long as the plan; NULL stays NULL. */
+/* A copy of s that lives as long as the plan; NULL stays NULL, and a
+ * string plan_str() gave is given back as it is: a backend that adds the
+ * same device or key to many changes makes it the plan's once. */
 const char *plan_str(struct plan *plan, const char *s);
 void plan_set_note(struct change *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

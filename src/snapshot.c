@@ -62,9 +62,18 @@ static size_t break_at(const char *v, size_t width)
 static int value_lines(struct buf *b, const char *key, const char *v,
 		       struct err *err)
 {
-	size_t n, len = strlen(v);
+	size_t n, len = strlen(v), kl = strlen(key);
+	char *d;
 
-	bputs(b, key);
+	if (len <= SNAP_LINE_WIDTH) {	/* one line, made in place */
+		d = bspace(b, kl + 3 + len + 1);
+		memcpy(d, key, kl);
+		memcpy(d + kl, " = ", 3);
+		memcpy(d + kl + 3, v, len);
+		d[kl + 3 + len] = '\n';
+		return 0;
+	}
+	bput(b, key, kl);
 	bputs(b, " = ");
 	for (; len > SNAP_LINE_WIDTH; len -= n) {
 		n = break_at(v, SNAP_LINE_WIDTH);

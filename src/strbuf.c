@@ -26,6 +26,17 @@ void bput(struct buf *b, const char *s, size_t len)
 	b->s[b->len] = '\0';
 }
 
+char *bspace(struct buf *b, size_t n)
+{
+	char *d;
+
+	reserve(b, n);
+	d = b->s + b->len;
+	b->len += n;
+	b->s[b->len] = '\0';
+	return d;
+}
+
 void bputs(struct buf *b, const char *s)
 {
 	bput(b, s, strlen(s));

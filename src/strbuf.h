@@ -15,5 +15,7 @@ void bprintf(struct buf *b, const char *fmt, ...)
 /* Append len bytes of s, or all of it (bputs): no format to interpret. */
 void bput(struct buf *b, const char *s, size_t len);
 void bputs(struct buf *b, const char *s);
+/* Room for n bytes at the end, to be filled by the caller: where they go. */
+char *bspace(struct buf *b, size_t n);
 
 #endif

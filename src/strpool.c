@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <stdint.h>
 #include <string.h>
 
 #include "strpool.h"
@@ -35,6 +36,17 @@ char *strpool_dup(struct strpool **pool, const char *s)
 		return NULL;
 	n = strlen(s) + 1;
 	return memcpy(strpool_alloc(pool, n), s, n);
+}
+
+bool strpool_owns(const struct strpool *pool, const char *s)
+{
+	uintptr_t a = (uintptr_t)s;
+
+	for (; pool; pool = pool->next)
+		if (a >= (uintptr_t)pool->mem &&
+		    a < (uintptr_t)pool->mem + pool->used)
+			return true;
+	return false;
 }
 
 void strpool_free(struct strpool *pool)

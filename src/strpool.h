@@ -2,6 +2,7 @@
 #ifndef PORTTUNE_STRPOOL_H
 #define PORTTUNE_STRPOOL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
@@ -15,6 +16,8 @@ struct strpool;
 char *strpool_alloc(struct strpool **pool, size_t n);
 /* A copy of s; NULL stays NULL. */
 char *strpool_dup(struct strpool **pool, const char *s);
+/* Is s one of the pool's strings (which live until strpool_free)? */
+bool strpool_owns(const struct strpool *pool, const char *s);
 void strpool_free(struct strpool *pool);
 
 #endif

@@ -13,6 +13,7 @@
 #include "ethtool.h"
 #include "nic_apply.h"
 #include "nic_keys.h"
+#include "strpool.h"
 
 struct eth *nic_session(struct plan *plan, struct err *err)
 {
@@ -29,7 +30,7 @@ size_t nic_group(const struct change *v, size_t n)
 	size_t len = 1, plen = area < 0 ? 0 : (size_t)(name - v[0].key);
 
 	while (len < n && v[len].target == T_NIC &&
-	       !strcmp(v[len].dev, v[0].dev) &&
+	       str_same(v[len].dev, v[0].dev) &&
 	       (plen ? !strncmp(v[len].key, v[0].key, plen)
 		     : nic_area_of(v[len].key, &b) == area))
 		len++;
@@ -82,7 +83,7 @@ static int vanished(struct err *err, const char *dev)
 static int feature_bit(struct eth *eth, const struct change *v, size_t i,
 		       const struct change *pv, const int *pbit, size_t pn)
 {
-	if (i < pn && !strcmp(v[i].key, pv[i].key))
+	if (i < pn && str_same(v[i].key, pv[i].key))
 		return pbit[i];
 	return eth_feature_index(eth, strchr(v[i].key, '.') + 1);
 }

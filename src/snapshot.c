@@ -21,6 +21,7 @@
 
 #include "profile.h"
 #include "strbuf.h"
+#include "strpool.h"
 #include "snapshot.h"
 #include "snapshot_keys.h"
 #include "xalloc.h"
@@ -136,12 +137,32 @@ static uint64_t mix_u(uint64_t h, unsigned long long v)
  * baseline_holds() compares them so that an apply need not read the
  * previous snapshot whole. Values are left out: they change every time.
  */
+/* A string's own hash, remembered by address: the plan's devices and
+ * keys are shared by its changes (plan_str), and never change. */
+struct str_memo {
+	const char *s[16];
+	uint64_t h[16];
+};
+
+static uint64_t str_hash(struct str_memo *m, const char *s)
+{
+	size_t i = ((uintptr_t)s >> 4) % 16;
+
+	if (m->s[i] != s) {
+		m->s[i] = s;
+		m->h[i] = mix(0x6b6579ULL, s);
+	}
+	return m->h[i];
+}
+
 static uint64_t settings_digest(const struct plan *plan,
 				const struct netns_id *ns)
 {
 	uint64_t h = mix_u(mix_u(mix_u(0x70727474756e65ULL, ns->ino), ns->dev),
 			   ns->initial);
+	struct str_memo memo;
 
+	memset(&memo, 0, sizeof(memo));
 	h = mix(h, ns->boot_id);
 	for (size_t t = 0; t < T_COUNT; t++) {
 		bool per_device = keyspec_of(t)->per_device;
@@ -153,8 +174,8 @@ static uint64_t settings_digest(const struct plan *plan,
 				continue;
 			h = mix_u(h, t);
 			if (per_device)
-				h = mix(h, c->dev);
-			h = mix(h, c->key);
+				h = mix_u(h, str_hash(&memo, c->dev));
+			h = mix_u(h, str_hash(&memo, c->key));
 		}
 	}
 	return h;
@@ -228,7 +249,7 @@ static int render_body(struct buf *b, const struct plan *plan,
 				bprintf(b, "\n[%s]\n", spec->section);
 				opened = true;
 			} else if (spec->per_device &&
-				   (!dev || strcmp(dev, c->dev))) {
+				   (!dev || !str_same(dev, c->dev))) {
 				/* the exact device, whatever its name holds */
 				bputs(b, "\n[");
 				bputs(b, spec->section);
@@ -302,7 +323,7 @@ bool snapshot_plain(const struct plan *plan)
 			continue;
 		if (!want)
 			want = "";
-		if (spec->per_device && (!dev || strcmp(dev, c->dev))) {
+		if (spec->per_device && (!dev || !str_same(dev, c->dev))) {
 			if (!plain(c->dev, "._-", 64))
 				return false;
 			/* "name=DEV": at most 64 characters after plain() */
@@ -317,8 +338,8 @@ bool snapshot_plain(const struct plan *plan)
 			const struct seen *e = &seen[(last + 1 + k) % nseen];
 
 			known = e->target == c->target &&
-				!strcmp(e->key, c->key) &&
-				!strcmp(e->value, want);
+				str_same(e->key, c->key) &&
+				str_same(e->value, want);
 			if (known)
 				last = (size_t)(e - seen);
 		}

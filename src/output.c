@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "output.h"
+#include "xalloc.h"
 
 int format_parse(const char *s, bool allow_prometheus, enum format *f)
 {
@@ -90,34 +91,6 @@ static void out_flush(struct out *o)
 	o->len = 0;
 }
 
-static void out_put(struct out *o, const char *s, size_t n)
-{
-	if (n > sizeof(o->b) - o->len) {
-		out_flush(o);
-		if (n > sizeof(o->b)) {
-			fwrite(s, 1, n, o->f);
-			return;
-		}
-	}
-	memcpy(o->b + o->len, s, n);
-	o->len += n;
-}
-
-static void out_str(struct out *o, const char *s)
-{
-	out_put(o, s, strlen(s));
-}
-
-static void out_spaces(struct out *o, size_t n)
-{
-	static const char sp[] = "                                ";
-
-	for (size_t k; n; n -= k) {
-		k = n < sizeof(sp) - 1 ? n : sizeof(sp) - 1;
-		out_put(o, sp, k);
-	}
-}
-
 /* What change_label() gives, truncated as its buffer of LABEL_BUF would. */
 #define LABEL_BUF 512
 
@@ -128,56 +101,36 @@ static size_t label_len(const struct change *c)
 	return l < LABEL_BUF - 1 ? l : LABEL_BUF - 1;
 }
 
-static void out_label(struct out *o, const struct change *c, size_t len)
-{
-	size_t d;
-
-	if (!c->dev) {
-		out_put(o, c->key, len);
-		return;
-	}
-	d = strlen(c->dev);
-	d = d < len ? d : len;
-	out_put(o, c->dev, d);
-	if (d < len)
-		out_put(o, " ", 1);
-	if (d + 1 < len)
-		out_put(o, c->key, len - d - 1);
-}
-
 /*
- * One line whole, when it fits the buffer: its parts' lengths are known,
- * so it is copied in without a check per part. False when it is longer
- * than the buffer (the caller writes it part by part).
+ * "STATUS  LABEL: before -> after  (note)", the columns aligned: its parts
+ * and their lengths, known before it is copied anywhere.
  */
 struct line {
-	const char *st, *colour;
-	size_t stl, sw, w, ll;
+	const char *st, *colour, *before;
+	size_t stl, sw, w, ll, dl, bl, al, nl, cl;
 	bool values;
 };
 
-static bool out_line(struct out *o, const struct change *c,
-		     const struct line *x)
+static size_t line_size(const struct change *c, struct line *x)
 {
-	size_t dl = c->dev ? strlen(c->dev) : 0;
-	const char *before = c->before ? c->before : "?";
-	size_t bl = x->values ? strlen(before) : 0;
-	size_t al = x->values ? strlen(c->after) : 0;
-	size_t nl = c->note ? strlen(c->note) : 0;
-	size_t cl = x->colour ? strlen(x->colour) + 4 : 0;
-	size_t need = cl + x->sw + 2 + x->ll + 1 + (x->w - x->ll + 1) +
-		      (x->values ? bl + 4 + al : 0) +
-		      (c->note ? nl + (x->values ? 4 : 0) : 0) + 1;
-	char *d;
+	x->before = c->before ? c->before : "?";
+	x->dl = c->dev ? strlen(c->dev) : 0;
+	x->dl = x->dl < x->ll ? x->dl : x->ll;
+	x->bl = x->values ? strlen(x->before) : 0;
+	x->al = x->values ? strlen(c->after) : 0;
+	x->nl = c->note ? strlen(c->note) : 0;
+	x->cl = x->colour ? strlen(x->colour) + 4 : 0;
+	return x->cl + x->sw + 2 + x->ll + 1 + (x->w - x->ll + 1) +
+	       (x->values ? x->bl + 4 + x->al : 0) +
+	       (c->note ? x->nl + (x->values ? 4 : 0) : 0) + 1;
+}
 
-	if (need > sizeof(o->b) - o->len)
-		out_flush(o);
-	if (need > sizeof(o->b))
-		return false;
-	d = o->b + o->len;
+/* The line into d, which has room for line_size() bytes. */
+static void line_fill(char *d, const struct change *c, const struct line *x)
+{
 	if (x->colour) {
-		memcpy(d, x->colour, cl - 4);
-		d += cl - 4;
+		memcpy(d, x->colour, x->cl - 4);
+		d += x->cl - 4;
 	}
 	memcpy(d, x->st, x->stl);
 	d += x->stl;
@@ -190,39 +143,36 @@ static bool out_line(struct out *o, const struct change *c,
 	*d++ = ' ';
 	*d++ = ' ';
 	/* the label, cut as change_label()'s buffer would cut it */
-	dl = dl < x->ll ? dl : x->ll;
-	memcpy(d, c->dev ? c->dev : c->key, c->dev ? dl : x->ll);
-	d += c->dev ? dl : x->ll;
-	if (c->dev && dl < x->ll)
+	memcpy(d, c->dev ? c->dev : c->key, c->dev ? x->dl : x->ll);
+	d += c->dev ? x->dl : x->ll;
+	if (c->dev && x->dl < x->ll)
 		*d++ = ' ';
-	if (c->dev && dl + 1 < x->ll) {
-		memcpy(d, c->key, x->ll - dl - 1);
-		d += x->ll - dl - 1;
+	if (c->dev && x->dl + 1 < x->ll) {
+		memcpy(d, c->key, x->ll - x->dl - 1);
+		d += x->ll - x->dl - 1;
 	}
 	*d++ = ':';
 	memset(d, ' ', x->w - x->ll + 1);
 	d += x->w - x->ll + 1;
 	if (x->values) {
-		memcpy(d, before, bl);
-		d += bl;
+		memcpy(d, x->before, x->bl);
+		d += x->bl;
 		memcpy(d, " -> ", 4);
 		d += 4;
-		memcpy(d, c->after, al);
-		d += al;
+		memcpy(d, c->after, x->al);
+		d += x->al;
 	}
 	if (c->note) {
 		if (x->values) {
 			memcpy(d, "  (", 3);
 			d += 3;
 		}
-		memcpy(d, c->note, nl);
-		d += nl;
+		memcpy(d, c->note, x->nl);
+		d += x->nl;
 		if (x->values)
 			*d++ = ')';
 	}
-	*d++ = '\n';
-	o->len = (size_t)(d - o->b);
-	return true;
+	*d = '\n';
 }
 
 void plan_print_text(FILE *f, const struct plan *p, enum view v)
@@ -243,7 +193,6 @@ void plan_print_text(FILE *f, const struct plan *p, enum view v)
 		l = stl[p->v[i].status];
 		sw = l > sw ? l : sw;
 	}
-	/* "STATUS  LABEL: before -> after  (note)", the columns aligned */
 	for (size_t i = 0; i < p->n; i++) {
 		const struct change *c = &p->v[i];
 		struct line x = {
@@ -253,36 +202,25 @@ void plan_print_text(FILE *f, const struct plan *p, enum view v)
 			.values = c->status != CS_UNSUPPORTED &&
 				  c->status != CS_INVALID,
 		};
+		size_t n;
+		char *big;
 
 		if (!shown(c))
 			continue;
 		x.ll = label_len(c);
-		if (out_line(&o, c, &x))
+		n = line_size(c, &x);
+		if (n > sizeof(o.b) - o.len)
+			out_flush(&o);
+		if (n <= sizeof(o.b)) {
+			line_fill(o.b + o.len, c, &x);
+			o.len += n;
 			continue;
-		/* longer than the buffer: part by part */
-		if (colour)
-			out_str(&o, x.colour);
-		out_put(&o, x.st, x.stl);
-		out_spaces(&o, sw - x.stl);
-		if (colour)
-			out_str(&o, "\033[0m");
-		out_put(&o, "  ", 2);
-		out_label(&o, c, x.ll);
-		out_put(&o, ":", 1);
-		out_spaces(&o, w - x.ll + 1);
-		if (x.values) {
-			out_str(&o, c->before ? c->before : "?");
-			out_put(&o, " -> ", 4);
-			out_str(&o, c->after);
 		}
-		if (c->note) {
-			if (x.values)
-				out_put(&o, "  (", 3);
-			out_str(&o, c->note);
-		}
-		if (x.values && c->note)
-			out_put(&o, ")", 1);
-		out_put(&o, "\n", 1);
+		/* longer than the buffer (a long note): on its own */
+		big = xrealloc(NULL, n);
+		line_fill(big, c, &x);
+		fwrite(big, 1, n, f);
+		free(big);
 	}
 	out_flush(&o);
 }

@@ -94,10 +94,8 @@ static int value_lines(struct buf *b, const char *key, const char *v,
 /* Metadata is informational: one line, no control characters, bounded. */
 static void meta_line(struct buf *b, const char *key, const char *v)
 {
-	size_t n = strlen(v);
-
+	size_t n = strlen(v), k = 0;
 	char line[160];
-	size_t k = 0;
 
 	bputs(b, key);
 	bputs(b, n > 150 ? " = ..." : " = ");
@@ -105,95 +103,6 @@ static void meta_line(struct buf *b, const char *key, const char *v)
 		line[k++] = (unsigned char)*v < 0x20 ? '?' : *v;
 	line[k++] = '\n';
 	bput(b, line, k);
-}
-
-/* A string into h, eight bytes at a time; its length ends it. */
-static uint64_t mix(uint64_t h, const char *s)
-{
-	size_t n = strlen(s);
-	uint64_t w;
-
-	for (; n >= 8; s += 8, n -= 8) {
-		memcpy(&w, s, 8);
-		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
-		h ^= h >> 32;
-	}
-	w = 0;
-	memcpy(&w, s, n);
-	h = (h ^ w ^ ((uint64_t)(n + 1) << 59)) * 0x9e3779b97f4a7c15ULL;
-	return h ^ (h >> 32);
-}
-
-static uint64_t mix_u(uint64_t h, unsigned long long v)
-{
-	h = (h ^ v) * 0xff51afd7ed558ccdULL;
-	return h ^ (h >> 33);
-}
-
-/*
- * The settings a snapshot lists (section, device and key of each line, in
- * order) and the namespace and boot it was taken in, as one number in its
- * head. Two snapshots with the same number list the same settings there;
- * baseline_holds() compares them so that an apply need not read the
- * previous snapshot whole. Values are left out: they change every time.
- */
-/* A string's own hash, remembered by address: the plan's devices and
- * keys are shared by its changes (plan_str), and never change. */
-struct str_memo {
-	const char *s[16];
-	uint64_t h[16];
-};
-
-static uint64_t str_hash(struct str_memo *m, const char *s)
-{
-	size_t i = ((uintptr_t)s >> 4) % 16;
-
-	if (m->s[i] != s) {
-		m->s[i] = s;
-		m->h[i] = mix(0x6b6579ULL, s);
-	}
-	return m->h[i];
-}
-
-static uint64_t settings_digest(const struct plan *plan,
-				const struct netns_id *ns)
-{
-	uint64_t h = mix_u(mix_u(mix_u(0x70727474756e65ULL, ns->ino), ns->dev),
-			   ns->initial);
-	struct str_memo memo;
-
-	memset(&memo, 0, sizeof(memo));
-	h = mix(h, ns->boot_id);
-	for (size_t t = 0; t < T_COUNT; t++) {
-		bool per_device = keyspec_of(t)->per_device;
-
-		for (size_t i = 0; i < plan->n; i++) {
-			const struct change *c = &plan->v[i];
-
-			if (c->status != CS_PENDING || c->target != t)
-				continue;
-			h = mix_u(h, t);
-			if (per_device)
-				h = mix_u(h, str_hash(&memo, c->dev));
-			h = mix_u(h, str_hash(&memo, c->key));
-		}
-	}
-	return h;
-}
-
-#define DIGEST_LINE "\n; settings "
-
-/* The digest in a snapshot's head; false when there is none. */
-static bool head_digest(const char *head, uint64_t *d)
-{
-	const char *p = strstr(head, DIGEST_LINE);
-	char *end;
-
-	if (!p)
-		return false;
-	p += strlen(DIGEST_LINE);
-	*d = strtoull(p, &end, 16);
-	return end == p + 16 && *end == '\n';
 }
 
 static void render_head(struct buf *b, const struct plan *plan,
@@ -204,9 +113,8 @@ static void render_head(struct buf *b, const struct plan *plan,
 	if (m->id)
 		bprintf(b, "; porttune snapshot %u: values found before they "
 			"were changed.\n; Restore them with: porttune rollback "
-			"%u" DIGEST_LINE "%016llx\n\n[snapshot]\nid = %u\n",
-			m->id, m->id, (unsigned long long)settings_digest(plan,
-									 ns),
+			"%u" SNAPSHOT_DIGEST_LINE "%016llx\n\n[snapshot]\nid = %u\n",
+			m->id, m->id, (unsigned long long)snapshot_digest(plan, ns),
 			m->id);
 	else
 		bprintf(b, "; porttune baseline: values found before porttune "
@@ -547,9 +455,9 @@ static bool baseline_holds(const struct state *st, const char *base,
 	     b.st_mtim.tv_nsec > g.st_mtim.tv_nsec))
 		return false;
 	/* the same settings as that generation: its head says so */
-	if (head_digest(text, &want) &&
+	if (snapshot_head_digest(text, &want) &&
 	    !state_read_head(st, name, head, sizeof(head), NULL) &&
-	    head_digest(head, &had) && had == want)
+	    snapshot_head_digest(head, &had) && had == want)
 		return true;
 	if (state_read(st, name, &old, NULL))
 		return false;

@@ -3,8 +3,11 @@
  * The settings a snapshot lists, read from the text as porttune renders it
  * ("[section]" lines, "key = value" lines, tab-indented continuations),
  * without the profile parser: enough to see that the settings of one
- * snapshot are among those of another. Anything unexpected says no.
+ * snapshot are among those of another. Anything unexpected says no. And
+ * the same settings as one number, from the plan, for a snapshot's head.
  */
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "snapshot_keys.h"
@@ -110,4 +113,84 @@ bool snapshot_keys_within(const char *fresh, const char *prev)
 		    !span_eq(f.where[i], p.where[i]))
 			return false;
 	return true;
+}
+
+/* ---- the digest of a snapshot's settings --------------------------- */
+
+/* A string into h, eight bytes at a time; its length ends it. */
+static uint64_t mix(uint64_t h, const char *s)
+{
+	size_t n = strlen(s);
+	uint64_t w;
+
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 32;
+	}
+	w = 0;
+	memcpy(&w, s, n);
+	h = (h ^ w ^ ((uint64_t)(n + 1) << 59)) * 0x9e3779b97f4a7c15ULL;
+	return h ^ (h >> 32);
+}
+
+static uint64_t mix_u(uint64_t h, unsigned long long v)
+{
+	h = (h ^ v) * 0xff51afd7ed558ccdULL;
+	return h ^ (h >> 33);
+}
+
+/* A string's own hash, remembered by address: the plan's devices and
+ * keys are shared by its changes (plan_str), and never change. */
+struct str_memo {
+	const char *s[16];
+	uint64_t h[16];
+};
+
+static uint64_t str_hash(struct str_memo *m, const char *s)
+{
+	size_t i = ((uintptr_t)s >> 4) % 16;
+
+	if (m->s[i] != s) {
+		m->s[i] = s;
+		m->h[i] = mix(0x6b6579ULL, s);
+	}
+	return m->h[i];
+}
+
+uint64_t snapshot_digest(const struct plan *plan, const struct netns_id *ns)
+{
+	uint64_t h = mix_u(mix_u(mix_u(0x70727474756e65ULL, ns->ino), ns->dev),
+			   ns->initial);
+	struct str_memo memo;
+
+	memset(&memo, 0, sizeof(memo));
+	h = mix(h, ns->boot_id);
+	for (size_t t = 0; t < T_COUNT; t++) {
+		bool per_device = keyspec_of(t)->per_device;
+
+		for (size_t i = 0; i < plan->n; i++) {
+			const struct change *c = &plan->v[i];
+
+			if (c->status != CS_PENDING || c->target != t)
+				continue;
+			h = mix_u(h, t);
+			if (per_device)
+				h = mix_u(h, str_hash(&memo, c->dev));
+			h = mix_u(h, str_hash(&memo, c->key));
+		}
+	}
+	return h;
+}
+
+bool snapshot_head_digest(const char *head, uint64_t *d)
+{
+	const char *p = strstr(head, SNAPSHOT_DIGEST_LINE);
+	char *end;
+
+	if (!p)
+		return false;
+	p += strlen(SNAPSHOT_DIGEST_LINE);
+	*d = strtoull(p, &end, 16);
+	return end == p + 16 && *end == '\n';
 }

@@ -29,6 +29,7 @@ static void roundtrip(const char *value)
 	struct err e = { 0 };
 	struct profile p;
 	char *text = NULL;
+	uint64_t d;
 
 	if (snapshot_render(&plan, &m, &text, &e))
 		return;
@@ -36,6 +37,9 @@ static void roundtrip(const char *value)
 		abort();	/* the writer made a snapshot the reader refuses */
 	if (!snapshot_keys_within(text, text))
 		abort();	/* ... or one the key listing does not follow */
+	if (!snapshot_head_digest(text, &d) ||
+	    d != snapshot_digest(&plan, &m.ns))
+		abort();	/* ... or one whose head lacks its digest */
 	profile_parse_as(&p, PROFILE_SNAPSHOT, "snapshot", text, NULL, NULL,
 			 NULL);
 	/* port lists are stored exactly (other values may be normalised) */
@@ -50,6 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *text = malloc(size + 1);
 	struct snap_info si;
+	uint64_t d;
 
 	if (!text)
 		abort();
@@ -57,6 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text[size] = '\0';
 	snapshot_parse(text, 1, &si);
 	snapshot_keys_within(text, text);
+	snapshot_head_digest(text, &d);
 	if (size < 4096 && !strchr(text, '\n'))
 		roundtrip(text);
 	free(text);

@@ -164,6 +164,17 @@ bool state_busy(const struct state *st)
 	return busy;
 }
 
+/* A file under the state directory (sub: "/snapshots/NAME"): a regular
+ * one, ours alone. */
+static int check_file(const struct state *st, const struct stat *s,
+		      const char *sub, struct err *err)
+{
+	if (!S_ISREG(s->st_mode))
+		return err_set(err, -EPERM, "%s%s: not a regular file; not safe "
+			       "for porttune state", st->path, sub);
+	return check_owner(s, st->path, sub, err);
+}
+
 int state_check_entry(const struct state *st, int dirfd, const char *name,
 		      off_t *size, struct err *err)
 {
@@ -179,10 +190,7 @@ int state_check_entry(const struct state *st, int dirfd, const char *name,
 						     strerror(errno));
 	if (size)
 		*size = s.st_size;
-	if (!S_ISREG(s.st_mode))
-		return err_set(err, -EPERM, "%s%s: not a regular file; not safe "
-			       "for porttune state", st->path, sub);
-	return check_owner(&s, st->path, sub, err);
+	return check_file(st, &s, sub, err);
 }
 
 /* snapshots/NAME opened for reading once found safe; -ENOENT when absent. */
@@ -203,11 +211,8 @@ static int open_checked(const struct state *st, const char *name,
 	snprintf(sub, sizeof(sub), "/snapshots/%s", name);
 	rc = fstat(fd, s) ? err_set(err, -errno, "%s%s: %s", st->path, sub,
 				    strerror(errno)) : 0;
-	if (!rc && !S_ISREG(s->st_mode))
-		rc = err_set(err, -EPERM, "%s%s: not a regular file; not safe "
-			     "for porttune state", st->path, sub);
-	else if (!rc)
-		rc = check_owner(s, st->path, sub, err);
+	if (!rc)
+		rc = check_file(st, s, sub, err);
 	if (!rc && s->st_size > SNAPSHOT_MAX_BYTES)
 		rc = err_set(err, -EFBIG, "%s%s: larger than %d bytes",
 			     st->path, sub, SNAPSHOT_MAX_BYTES);

@@ -376,6 +376,21 @@ static void set_mtime(const char *dir, const char *name, time_t when)
 	assert_int_equal(utimensat(AT_FDCWD, path, ts, 0), 0);
 }
 
+/* A baseline the parser refuses, dated before every generation: reading
+ * it shows as "baseline damaged". */
+static void damage_baseline(const char *dir, const char *name)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/snapshots/%s", dir, name);
+	f = fopen(path, "a");
+	assert_non_null(f);
+	fputs("not a profile line\n", f);
+	fclose(f);
+	set_mtime(dir, name, 1000000000);
+}
+
 static void baseline_is_read_only_when_the_last_snapshot_differs(void **state)
 {
 	char *dir = tmpdir(), path[4096], name[64];
@@ -384,7 +399,6 @@ static void baseline_is_read_only_when_the_last_snapshot_differs(void **state)
 	struct change *c;
 	struct state st;
 	struct err e = { 0 };
-	FILE *f;
 
 	(void)state;
 	open_state(&st, dir);
@@ -395,12 +409,7 @@ static void baseline_is_read_only_when_the_last_snapshot_differs(void **state)
 	c->status = CS_PENDING;
 	write_done(&st, &plan, "apply");
 	/* a baseline porttune could not read, older than the generation */
-	snprintf(path, sizeof(path), "%s/snapshots/%s", dir, name);
-	f = fopen(path, "a");
-	assert_non_null(f);
-	fputs("not a profile line\n", f);
-	fclose(f);
-	set_mtime(dir, name, 1000000000);
+	damage_baseline(dir, name);
 	/* the same settings as the last generation: not read */
 	write_done(&st, &plan, "apply");
 	/* a setting the last generation lacks: read, and refused */
@@ -433,7 +442,6 @@ static void last_heads_digest_stands_for_its_settings(void **state)
 	struct snap_meta m;
 	struct state st;
 	struct err e = { 0 };
-	FILE *f;
 
 	(void)state;
 	make_plan(&plan);
@@ -441,12 +449,7 @@ static void last_heads_digest_stands_for_its_settings(void **state)
 	snapshot_baseline_name(&st.ns, name, sizeof(name));
 	write_done(&st, &plan, "apply");
 	/* a baseline porttune could not read, older than the generation */
-	snprintf(path, sizeof(path), "%s/snapshots/%s", dir, name);
-	f = fopen(path, "a");
-	assert_non_null(f);
-	fputs("not a profile line\n", f);
-	fclose(f);
-	set_mtime(dir, name, 1000000000);
+	damage_baseline(dir, name);
 	/* and the generation's body gone: only its head is left */
 	snprintf(path, sizeof(path), "%s/snapshots/000001.ini", dir);
 	assert_int_equal(state_read(&st, "000001.ini", &text, NULL), 0);

@@ -20,6 +20,7 @@
 struct state_seal {
 	pthread_t thread;
 	bool running;		/* the thread is to be joined */
+	bool own_stack;		/* it runs on the seal stack (statedir.c) */
 	bool open;		/* a result is still to be collected */
 	int fd;			/* the staged file; the seal closes it */
 	char staged[32], name[32];

@@ -743,7 +743,8 @@ int snapshot_write(struct state *st, const struct plan *plan,
 		rc = update_baseline(st, plan, m, text, ids.ngen ?
 				     ids.gen[ids.ngen - 1] : 0, err);
 	if (!rc)
-		rc = state_write_tmp(st, text, tmp, sizeof(tmp), &fd, err);
+		rc = state_write_tmp(st, text, true, tmp, sizeof(tmp), &fd,
+				     err);
 	if (rc)
 		goto out;
 	if (renameat2(st->sfd, tmp, st->sfd, staged, RENAME_NOREPLACE)) {

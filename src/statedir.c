@@ -302,16 +302,47 @@ static int write_all(int fd, const char *s, size_t n)
 	return 0;
 }
 
-/* TEXT in a new temporary file under snapshots/ (named in tmp), not yet
- * synced: *fd stays open for the fsync. */
-int state_write_tmp(const struct state *st, const char *text, char *tmp,
-		    size_t tmplen, int *fd, struct err *err)
+/*
+ * The spare (SPARE_NAME) renamed to tmp and open for writing from its
+ * start, or -1: none there, or not fit to be overwritten (only a regular
+ * file of ours, mode 0600 as porttune makes them, that no other name links
+ * to is; anything else loses the name, as the generation it was would
+ * have).
+ */
+static int take_spare(const struct state *st, const char *tmp)
 {
+	struct stat s;
+	int fd;
+
+	if (renameat2(st->sfd, SPARE_NAME, st->sfd, tmp, RENAME_NOREPLACE))
+		return -1;
+	/* O_NONBLOCK: a FIFO there fails at once instead of waiting */
+	fd = openat(st->sfd, tmp, O_WRONLY | O_NOFOLLOW | O_NONBLOCK |
+		    O_CLOEXEC);
+	if (fd >= 0 && !fstat(fd, &s) && S_ISREG(s.st_mode) &&
+	    s.st_uid == me() && (s.st_mode & 07777) == 0600 &&
+	    s.st_nlink == 1)
+		return fd;
+	if (fd >= 0)
+		close(fd);
+	unlinkat(st->sfd, tmp, 0);
+	return -1;
+}
+
+int state_write_tmp(const struct state *st, const char *text, bool spare,
+		    char *tmp, size_t tmplen, int *fd, struct err *err)
+{
+	size_t len = strlen(text);
+	bool reused = false;
 	int rc;
 
 	*fd = -1;
 	for (unsigned i = 0; *fd < 0 && i < 100; i++) {
 		snprintf(tmp, tmplen, ".tmp-%ld-%u", (long)getpid(), i);
+		if (spare && !reused && (*fd = take_spare(st, tmp)) >= 0) {
+			reused = true;
+			break;
+		}
 		*fd = openat(st->sfd, tmp, O_WRONLY | O_CREAT | O_EXCL |
 			     O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (*fd < 0 && errno != EEXIST)
@@ -320,7 +351,10 @@ int state_write_tmp(const struct state *st, const char *text, char *tmp,
 	if (*fd < 0)
 		return err_set(err, -errno, "%s/snapshots: %s", st->path,
 			       strerror(errno));
-	rc = write_all(*fd, text, strlen(text));
+	rc = write_all(*fd, text, len);
+	/* a longer spare's tail goes */
+	if (!rc && reused && ftruncate(*fd, (off_t)len))
+		rc = -errno;
 	if (rc) {
 		close(*fd);
 		*fd = -1;
@@ -355,7 +389,8 @@ int state_write(const struct state *st, const char *name, const char *text,
 		struct err *err)
 {
 	char tmp[64];
-	int fd, rc = state_write_tmp(st, text, tmp, sizeof(tmp), &fd, err);
+	int fd, rc = state_write_tmp(st, text, false, tmp, sizeof(tmp), &fd,
+				     err);
 
 	if (rc)
 		return rc;
@@ -383,8 +418,11 @@ static void *seal_run(void *arg)
 		s->rc = -errno;
 	close(s->fd);
 	s->fd = -1;
+	/* the first becomes the spare: its blocks stay allocated for the
+	 * next snapshot, which neither allocates nor discards any */
 	for (size_t i = 0; !s->step && i < s->ndrop; i++)
-		unlinkat(st->sfd, s->drop[i], 0);
+		if (i || renameat(st->sfd, s->drop[i], st->sfd, SPARE_NAME))
+			unlinkat(st->sfd, s->drop[i], 0);
 	return NULL;
 }
 

@@ -78,14 +78,24 @@ int state_read_head(const struct state *st, const char *name, char *buf,
 		    size_t len, struct err *err);
 
 /*
+ * A generation pruned by the last seal, under snapshots/: the next
+ * snapshot is written over it (state_write_tmp with spare) rather than into
+ * a new file, so the disk neither allocates blocks for it nor discards
+ * the old ones. Readers skip it like every dot file.
+ */
+#define SPARE_NAME ".spare"
+
+/*
  * Writing under snapshots/: TEXT in a new temporary file (its name in
- * tmp), not synced, *fd left open for the fsync; then state_commit_tmp()
+ * tmp), or with spare in the spare renamed to tmp when there is one fit
+ * for it (regular, ours, no other link), not synced, *fd left open for
+ * the fsync; then state_commit_tmp()
  * renames it to NAME given its fsync's result (sync_rc), or removes it.
  * state_write() is both with the fsync between. The rename is durable
  * once the directory is synced: state_seal() does that.
  */
-int state_write_tmp(const struct state *st, const char *text, char *tmp,
-		    size_t tmplen, int *fd, struct err *err);
+int state_write_tmp(const struct state *st, const char *text, bool spare,
+		    char *tmp, size_t tmplen, int *fd, struct err *err);
 int state_commit_tmp(const struct state *st, const char *tmp, int fd,
 		     int sync_rc, const char *name, struct err *err);
 int state_write(const struct state *st, const char *name, const char *text,
@@ -98,9 +108,10 @@ int state_write(const struct state *st, const char *name, const char *text,
  * runs on a thread of its own (without one, right here), so a caller can
  * go on meanwhile; state_seal_wait() collects the result. fd is the
  * seal's to close. Once sealed, the files named in drop[0..ndrop) under
- * snapshots/ are removed there too (pruned generations: on a disk mounted
- * with discard, freeing their blocks takes longer than the changes); the
- * array and its names (malloc'd) are the seal's to free.
+ * snapshots/ go too (pruned generations): the first becomes SPARE_NAME, the
+ * others are removed (on a disk mounted with discard, freeing blocks takes
+ * longer than the changes); the array and its names (malloc'd) are the
+ * seal's to free.
  */
 int state_seal(struct state *st, int fd, const char *staged, const char *name,
 	       char **drop, size_t ndrop, struct err *err);

@@ -263,7 +263,8 @@ test_apply_whose_snapshot_cannot_be_saved_is_reverted() {
 
 # The generation that falls out of the 50 kept goes on the seal's thread,
 # after the new snapshot is sealed: not before the first change, and not
-# at all when the new one cannot be saved.
+# at all when the new one cannot be saved. It becomes the spare (its
+# blocks kept for the next snapshot), a second one goes.
 test_pruning_follows_the_seal_on_its_thread() {
 	command -v strace > /dev/null || fail "strace is needed (scripts/deps.sh)"
 	for v in $(seq 10 59); do
@@ -278,20 +279,99 @@ test_pruning_follows_the_seal_on_its_thread() {
 	expect_rc 1
 	[ -e "$STATE/snapshots/000001.ini" ] ||
 		fail "snapshot 1 pruned though snapshot 51 was not saved"
+	[ ! -e "$STATE/snapshots/.spare" ] || fail "a spare without a prune"
+	ino=$(stat -c %i "$STATE/snapshots/000001.ini")
 	run env ASAN_OPTIONS=detect_leaks=0 strace -qq -f -o "$WORK/prune.trace" \
-		-e trace=execve,fsync,linkat,unlinkat \
+		-e trace=execve,fsync,linkat,unlinkat,renameat,renameat2 \
 		"$PORTTUNE" --state-dir "$STATE" apply --profile "$WORK/fin61.ini"
 	expect_rc 0
 	expect_eq "$(snapshot_count)" 50 "generations kept"
 	[ ! -e "$STATE/snapshots/000001.ini" ] || fail "snapshot 1 not pruned"
+	expect_eq "$(stat -c %i "$STATE/snapshots/.spare")" "$ino" \
+		"the spare's inode (snapshot 1's)"
 	main=$(grep -m 1 execve "$WORK/prune.trace" | cut -d' ' -f1)
 	# the seal thread's lines: fsync, link, fsync of the directory, prune
 	awk -v main="$main" '$1 != main { sub(/^[0-9]+ +/, ""); print }' \
-		"$WORK/prune.trace" | sed 's/(.*//' | tr '\n' ' ' > "$WORK/seal.steps"
-	expect_eq "$(cat "$WORK/seal.steps")" "fsync linkat fsync unlinkat " \
+		"$WORK/prune.trace" | sed 's/(.*//; s/^renameat2$/renameat/' |
+		tr '\n' ' ' > "$WORK/seal.steps"
+	expect_eq "$(cat "$WORK/seal.steps")" "fsync linkat fsync renameat " \
 		"the seal thread's steps"
-	grep -Eq "^[0-9]+ +unlinkat\([0-9]+, \"000001.ini\", 0\)" "$WORK/prune.trace" ||
-		fail "no prune in: $(cat "$WORK/prune.trace")"
+	grep -Eq "^[0-9]+ +renameat2?\([0-9]+, \"000001.ini\", [0-9]+, \"\.spare\"" \
+		"$WORK/prune.trace" || fail "no prune in: $(cat "$WORK/prune.trace")"
+	# the next apply writes over the spare; the oldest becomes the next
+	spare=$(stat -c %i "$STATE/snapshots/.spare")
+	oldest=$(ls "$STATE/snapshots" | grep -E '^[0-9]+\.ini$' | head -n 1)
+	next=$(stat -c %i "$STATE/snapshots/$oldest")
+	fin 62
+	run pt apply --profile "$WORK/fin62.ini"
+	expect_rc 0
+	newest=$(ls "$STATE/snapshots" | grep -E '^[0-9]+\.ini$' | tail -n 1)
+	expect_eq "$(stat -c %i "$STATE/snapshots/$newest")" "$spare" \
+		"$newest's inode (the spare's)"
+	expect_eq "$(stat -c %i "$STATE/snapshots/.spare")" "$next" \
+		"the new spare's inode ($oldest's)"
+	expect_eq "$(snapshot_count)" 50 "generations kept"
+	run pt rollback
+	expect_rc 0
+	expect_eq "$(sysctl_get net.ipv4.tcp_fin_timeout)" 61
+}
+
+# A spare is written over only when it is a regular file of ours that no
+# other name links to; otherwise its name goes and a new file is made.
+# Whatever it was, the snapshot holds exactly its own text.
+test_the_next_snapshot_is_written_over_the_spare() {
+	mkdir -p "$STATE/snapshots"
+	chmod 700 "$STATE" "$STATE/snapshots"
+	sp=$STATE/snapshots/.spare
+	i=0
+	while [ $i -lt 3000 ]; do echo "old text of a pruned generation"; i=$((i + 1)); done > "$sp"
+	chmod 600 "$sp"
+	ino=$(stat -c %i "$sp")
+	fin 30
+	run pt apply --profile "$WORK/fin30.ini"
+	expect_rc 0
+	expect_eq "$(stat -c %i "$STATE/snapshots/000001.ini")" "$ino" "snapshot 1's inode"
+	[ ! -e "$sp" ] || fail "the spare is still there"
+	grep -q "pruned generation" "$STATE/snapshots/000001.ini" &&
+		fail "the spare's old text is left in snapshot 1"
+	expect_eq "$(sed -n 1p "$STATE/snapshots/000001.ini")" \
+		"; porttune snapshot 1: values found before they were changed."
+	run pt snapshots show 1
+	expect_rc 0
+	expect_out "^net.ipv4.tcp_fin_timeout = 60$"
+	# linked from elsewhere, a link, a FIFO, readable by the group: kept
+	# whole where they are, never written
+	echo "another file's text" > "$WORK/other"
+	echo "a link's target" > "$WORK/target"
+	n=1
+	for kind in hardlink symlink fifo groupreadable; do
+		case $kind in
+		hardlink) ln "$WORK/other" "$sp" ;;
+		symlink) ln -s "$WORK/target" "$sp" ;;
+		fifo) mkfifo -m 600 "$sp" ;;
+		groupreadable)	# held open: its inode cannot be reused
+			echo x > "$sp"; chmod 640 "$sp"
+			ino=$(stat -c %i "$sp"); exec 9< "$sp" ;;
+		esac
+		n=$((n + 1))
+		fin $((30 + n))
+		run timeout 20 "$PORTTUNE" --state-dir "$STATE" apply \
+			--profile "$WORK/fin$((30 + n)).ini"
+		expect_rc 0
+		[ ! -e "$sp" ] && [ ! -L "$sp" ] || fail "$kind: the spare's name stayed"
+		snap=$STATE/snapshots/$(printf '%06d' $n).ini
+		expect_eq "$(stat -c '%h %a' "$snap")" "1 600" "$kind: snapshot $n's links and mode"
+		[ "$kind" = groupreadable ] &&
+			[ "$(stat -c %i "$snap")" = "$ino" ] && fail "$kind: written over"
+	done
+	expect_eq "$(cat <&9)" x "the group-readable file's text"
+	exec 9<&-
+	expect_eq "$(cat "$WORK/other")" "another file's text" "the hard-linked file"
+	expect_eq "$(stat -c %h "$WORK/other")" 1 "its links"
+	expect_eq "$(cat "$WORK/target")" "a link's target" "the link's target"
+	run pt rollback
+	expect_rc 0
+	expect_eq "$(sysctl_get net.ipv4.tcp_fin_timeout)" 34
 }
 
 test_orphaned_temporary_files_are_removed() {

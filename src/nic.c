@@ -82,6 +82,7 @@ struct expansion {
 	int n;			/* bits matched; < 0 not expanded yet */
 	bool reported;		/* unknown on this kernel, and said so */
 	bool on;		/* offload: the value is "on" (else "off") */
+	const char *value;	/* the plan's copy, made once for every device */
 };
 
 static void collect(struct plan *plan, struct eth *eth, const struct link *l,
@@ -100,8 +101,9 @@ static void collect(struct plan *plan, struct eth *eth, const struct link *l,
 				x[k].param = eth_param_find(x[k].area,
 							    x[k].name);
 			x[k].on = !strcmp(kv->value, "on");
+			x[k].value = plan_str(plan, kv->value);
 		}
-		one = (struct want){ kv->value, kv->file, kv->line, NULL,
+		one = (struct want){ x[k].value, kv->file, kv->line, NULL,
 				     x[k].on };
 		area = x[k].area;
 		name = x[k].name;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Rendering shared by the commands: plans as text or JSON. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -91,12 +92,33 @@ static void out_flush(struct out *o)
 	o->len = 0;
 }
 
+/*
+ * The lengths of the strings last seen, by address: a plan shares one copy
+ * of each device name, key and value among its changes (1,536 lines of a
+ * NIC apply name 256 devices, 6 keys and 2 values), so most are known.
+ */
+struct lens {
+	const char *s[64];
+	size_t n[64];
+};
+
+static size_t len_of(struct lens *m, const char *s)
+{
+	size_t h = ((uintptr_t)s ^ (uintptr_t)s >> 6) % 64;
+
+	if (m->s[h] != s) {
+		m->s[h] = s;
+		m->n[h] = strlen(s);
+	}
+	return m->n[h];
+}
+
 /* What change_label() gives, truncated as its buffer of LABEL_BUF would. */
 #define LABEL_BUF 512
 
-static size_t label_len(const struct change *c)
+static size_t label_len(struct lens *m, const struct change *c)
 {
-	size_t l = strlen(c->key) + (c->dev ? strlen(c->dev) + 1 : 0);
+	size_t l = len_of(m, c->key) + (c->dev ? len_of(m, c->dev) + 1 : 0);
 
 	return l < LABEL_BUF - 1 ? l : LABEL_BUF - 1;
 }
@@ -111,13 +133,14 @@ struct line {
 	bool values;
 };
 
-static size_t line_size(const struct change *c, struct line *x)
+static size_t line_size(struct lens *m, const struct change *c,
+			struct line *x)
 {
 	x->before = c->before ? c->before : "?";
-	x->dl = c->dev ? strlen(c->dev) : 0;
+	x->dl = c->dev ? len_of(m, c->dev) : 0;
 	x->dl = x->dl < x->ll ? x->dl : x->ll;
-	x->bl = x->values ? strlen(x->before) : 0;
-	x->al = x->values ? strlen(c->after) : 0;
+	x->bl = x->values ? len_of(m, x->before) : 0;
+	x->al = x->values ? len_of(m, c->after) : 0;
 	x->nl = c->note ? strlen(c->note) : 0;
 	x->cl = x->colour ? strlen(x->colour) + 4 : 0;
 	return x->cl + x->sw + 2 + x->ll + 1 + (x->w - x->ll + 1) +
@@ -180,6 +203,7 @@ void plan_print_text(FILE *f, const struct plan *p, enum view v)
 	bool colour = use_colour(f);
 	size_t w = 0, sw = 0, stl[CS_SKIPPED + 1];
 	struct out o = { .f = f };
+	struct lens lens = { 0 }, *m = &lens;
 
 	for (int st = 0; st <= CS_SKIPPED; st++)
 		stl[st] = strlen(status_label(st, v));
@@ -188,7 +212,7 @@ void plan_print_text(FILE *f, const struct plan *p, enum view v)
 
 		if (!shown(&p->v[i]))
 			continue;
-		l = label_len(&p->v[i]);
+		l = label_len(m, &p->v[i]);
 		w = l > w ? l : w;
 		l = stl[p->v[i].status];
 		sw = l > sw ? l : sw;
@@ -207,8 +231,8 @@ void plan_print_text(FILE *f, const struct plan *p, enum view v)
 
 		if (!shown(c))
 			continue;
-		x.ll = label_len(c);
-		n = line_size(c, &x);
+		x.ll = label_len(m, c);
+		n = line_size(m, c, &x);
 		if (n > sizeof(o.b) - o.len)
 			out_flush(&o);
 		if (n <= sizeof(o.b)) {

@@ -40,7 +40,7 @@ PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) libbpf libnl-route-3.0 \
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
-CORE = err words strpool keyspec profile profile_kv sysctl sysctl_keys sysctl_backend nic_keys backends sysctld changes plan hostwide netns_target prom_merge txn snapshot snapshot_keys snapshot_meta snapshot_list statedir netns output nic nic_apply nic_survey nl ethtool ethtool_parse ethtool_names links dlib finding audit audit_settings audit_sockets audit_checks counters sockdiag procmap portguard audit_triage audit_suggest persist confirm audit_boot audit_trace strbuf
+CORE = err words irqcpu strpool keyspec profile profile_kv sysctl sysctl_keys sysctl_backend nic_keys backends sysctld changes plan hostwide netns_target prom_merge txn snapshot snapshot_keys snapshot_meta snapshot_list statedir netns output nic nic_apply nic_survey nl ethtool ethtool_parse ethtool_names links dlib finding audit audit_settings audit_sockets audit_checks counters sockdiag procmap portguard audit_triage audit_suggest persist confirm audit_boot audit_trace strbuf
 CMDS = main cli cmd_apply cmd_diff cmd_rollback cmd_snapshots cmd_audit \
        cmd_persist cmd_confirm \
        cmd_watch audit_render audit_prom audit_nagios outfile watch_render \
@@ -49,7 +49,7 @@ CORE_OBJ = $(CORE:%=build/%.o)
 # linked into unit tests and tools only: recorded netlink replies
 TEST_OBJ = build/nl_replay.o
 CMD_OBJ = $(CMDS:%=build/%.o)
-UNIT_TESTS = profile profile_kv strpool sysctl sysctld persist snapshot plan audit checks ethtool sockdiag nagios hostile prom_merge trace replay triage output links ethdecode
+UNIT_TESTS = irqcpu profile profile_kv strpool sysctl sysctld persist snapshot plan audit checks ethtool sockdiag nagios hostile prom_merge trace replay triage output links ethdecode
 UNIT = $(UNIT_TESTS:%=build/tests/test_%)
 TOOLS = build/loadgen build/sdfloor build/churn build/nicfloor build/nlrecord build/parsebench
 

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* libFuzzer: the /proc/net text parsers; the first byte picks one. */
+/* libFuzzer: the /proc/net text parsers and /proc/irq's CPU lists; the
+ * first byte picks one. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "counters.h"
+#include "irqcpu.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -21,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	memcpy(text, data + 1, size - 1);
 	text[size - 1] = '\0';
-	switch (data[0] % 3) {
+	switch (data[0] % 4) {
 	case 0:		/* /proc/net/netstat, /proc/net/snmp */
 		counters_parse_pairs(&c, text, &e);
 		break;
@@ -31,6 +33,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 2:		/* /proc/net/stat/nf_conntrack */
 		counters_parse_ct_stat(&c, text, &e);
 		break;
+	case 3: {	/* /proc/irq/N/effective_affinity_list */
+		cpu_set_t set;
+
+		if (!cpulist_parse(text, &set) && !CPU_COUNT(&set))
+			abort();
+		break;
+	}
 	}
 	counters_free(&c);
 	free(text);

@@ -82,6 +82,9 @@ put('counters/crash-ct-stat-overflow',
     bytes([2]) + b'entries drop\n00000001 7fffffffffffffff\n00000001 7fffffffffffffff\n')
 put('counters/crash-ct-stat-underflow',
     bytes([2]) + b'drop\n-8000000000000000\n-8000000000000000\n')
+# /proc/irq/N/effective_affinity_list
+put('counters/irq-affinity', bytes([3]) + b'0-3,8,10-11\n')
+put('counters/irq-affinity-huge', bytes([3]) + b'0-99999999999999999999\n')
 
 # ---- profiles ------------------------------------------------------------
 for p in sorted(glob.glob('profiles/*.ini')):

@@ -3,6 +3,7 @@
 #define PORTTUNE_STATEDIR_H
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -21,6 +22,8 @@ struct state_seal {
 	pthread_t thread;
 	bool running;		/* the thread is to be joined */
 	bool own_stack;		/* it runs on the seal stack (statedir.c) */
+	bool moved;		/* this thread left the disk's CPUs: */
+	cpu_set_t was;		/* its CPUs before */
 	bool open;		/* a result is still to be collected */
 	int fd;			/* the staged file; the seal closes it */
 	char staged[32], name[32];

@@ -488,3 +488,49 @@ test_snapshot_of_an_earlier_boot_is_not_rolled_back() {
 	expect_out '^1 +.*[0-9]+,earlier-boot'
 	expect_eq "$(sysctl_get net.ipv4.tcp_fin_timeout)" 30
 }
+
+# cpus LIST: a kernel CPU list as strace prints a set ("0-2,5" -> "0 1 2 5")
+cpus() {
+	echo "$1" | tr ',' '\n' | awk -F- '{ for (c = $1; c <= ($2 == "" ? $1 : $2); c++) printf "%s%d", (n++ ? " " : ""), c }'
+}
+
+# Where the state directory's disk interrupts some of the allowed CPUs and
+# not others, the seal runs on those and the changes on the others; the
+# main thread's CPUs are given back once the seal is joined. The CPUs are
+# found here as an operator would: sysfs up to the device's MSI
+# interrupts, then /proc/irq.
+test_the_seal_runs_where_the_disk_interrupts() {
+	command -v strace > /dev/null || fail "strace is needed (scripts/deps.sh)"
+	fin 30
+	pt apply --profile "$WORK/fin30.ini" > /dev/null
+	dev=$(stat -c '%Hd:%Ld' "$STATE/snapshots")
+	d=$(readlink -f "/sys/dev/block/$dev" 2>/dev/null || true)
+	while [ -n "$d" ] && [ "$d" != /sys ] && [ ! -d "$d/msi_irqs" ]; do d=${d%/*}; done
+	irq=""
+	if [ -n "$d" ] && [ -d "$d/msi_irqs" ]; then
+		for i in $(ls "$d/msi_irqs"); do
+			irq="$irq $(cpus "$(cat "/proc/irq/$i/effective_affinity_list")")"
+		done
+	fi
+	all=$(cpus "$(taskset -pc $$ | sed 's/.*: //')")
+	seal=$(for c in $irq; do echo "$c"; done | sort -nu | while read -r c; do
+		case " $all " in *" $c "*) echo "$c" ;; esac; done | tr '\n' ' ' | sed 's/ $//')
+	rest=$(for c in $all; do case " $seal " in *" $c "*) ;; *) echo "$c" ;; esac; done |
+		tr '\n' ' ' | sed 's/ $//')
+	fin 31
+	run env ASAN_OPTIONS=detect_leaks=0 strace -qq -f -o "$WORK/aff.trace" \
+		-e trace=sched_setaffinity "$PORTTUNE" --state-dir "$STATE" \
+		apply --profile "$WORK/fin31.ini"
+	expect_rc 0
+	sed 's/^[0-9]* *//; s/^sched_setaffinity(\([0-9]*\), [0-9]*, \[\(.*\)\]) *= 0$/\1:\2/' \
+		"$WORK/aff.trace" | sed 's/^[1-9][0-9]*:/seal:/; s/^0:/main:/' |
+		tr '\n' ';' > "$WORK/aff.steps"
+	if [ -n "$seal" ] && [ -n "$rest" ]; then
+		expect_eq "$(cat "$WORK/aff.steps")" "main:$rest;seal:$seal;main:$all;" \
+			"CPUs (disk interrupts on $seal)"
+	else	# nothing to steer: the seal only leaves this thread's CPU
+		grep -q '^main:' "$WORK/aff.steps" &&
+			fail "the main thread moved: $(cat "$WORK/aff.steps")"
+	fi
+	expect_eq "$(sysctl_get net.ipv4.tcp_fin_timeout)" 31
+}

@@ -537,7 +537,7 @@ int state_seal_wait(struct state *st, struct err *err)
 
 	if (s->running)
 		pthread_join(s->thread, NULL);
-	if (s->running && s->own_stack)
+	if (s->own_stack)	/* set only for a thread started on it */
 		seal_stack_used = s->own_stack = false;
 	if (s->moved)
 		sched_setaffinity(0, sizeof(s->was), &s->was);

@@ -391,14 +391,25 @@ static void damage_baseline(const char *dir, const char *name)
 	set_mtime(dir, name, 1000000000);
 }
 
+/* An apply of plan refused because it reads that baseline. */
+static void refused_for_the_baseline(struct state *st, struct plan *plan)
+{
+	struct snap_meta m;
+	struct err e = { 0 };
+	char path[4096];
+
+	snapshot_meta_now(&m, "apply", "x.ini");
+	assert_int_equal(snapshot_write(st, plan, &m, path, sizeof(path), &e),
+			 -EINVAL);
+	assert_non_null(strstr(e.msg, "baseline damaged"));
+}
+
 static void baseline_is_read_only_when_the_last_snapshot_differs(void **state)
 {
-	char *dir = tmpdir(), path[4096], name[64];
+	char *dir = tmpdir(), name[64];
 	struct plan plan = { 0 };
-	struct snap_meta m;
 	struct change *c;
 	struct state st;
-	struct err e = { 0 };
 
 	(void)state;
 	open_state(&st, dir);
@@ -417,17 +428,11 @@ static void baseline_is_read_only_when_the_last_snapshot_differs(void **state)
 		     "x.ini", 2);
 	c->before = plan_str(&plan, "2");
 	c->status = CS_PENDING;
-	snapshot_meta_now(&m, "apply", "x.ini");
-	assert_int_equal(snapshot_write(&st, &plan, &m, path, sizeof(path),
-					&e), -EINVAL);
-	assert_non_null(strstr(e.msg, "baseline damaged"));
+	refused_for_the_baseline(&st, &plan);
 	/* rewritten after the last generation: read, and refused too */
 	c->status = CS_SAME;
 	set_mtime(dir, name, time(NULL) + 100);
-	memset(&e, 0, sizeof(e));
-	assert_int_equal(snapshot_write(&st, &plan, &m, path, sizeof(path),
-					&e), -EINVAL);
-	assert_non_null(strstr(e.msg, "baseline damaged"));
+	refused_for_the_baseline(&st, &plan);
 	plan_free(&plan);
 	state_close(&st);
 	rm_rf(dir);
@@ -439,9 +444,7 @@ static void last_heads_digest_stands_for_its_settings(void **state)
 {
 	char *dir = tmpdir(), path[4096], name[64], *text;
 	struct plan plan;
-	struct snap_meta m;
 	struct state st;
-	struct err e = { 0 };
 
 	(void)state;
 	make_plan(&plan);
@@ -464,17 +467,11 @@ static void last_heads_digest_stands_for_its_settings(void **state)
 	plan.v[4].status = CS_SAME;
 	snprintf(path, sizeof(path), "%s/snapshots/000002.ini", dir);
 	assert_int_equal(truncate(path, 200), 0);
-	snapshot_meta_now(&m, "apply", "x.ini");
-	assert_int_equal(snapshot_write(&st, &plan, &m, path, sizeof(path),
-					&e), -EINVAL);
-	assert_non_null(strstr(e.msg, "baseline damaged"));
+	refused_for_the_baseline(&st, &plan);
 	/* the same settings, but after a reboot: read too */
 	plan.v[4].status = CS_PENDING;
 	snprintf(st.ns.boot_id, sizeof(st.ns.boot_id), "another-boot");
-	memset(&e, 0, sizeof(e));
-	assert_int_equal(snapshot_write(&st, &plan, &m, path, sizeof(path),
-					&e), -EINVAL);
-	assert_non_null(strstr(e.msg, "baseline damaged"));
+	refused_for_the_baseline(&st, &plan);
 	plan_free(&plan);
 	state_close(&st);
 	rm_rf(dir);
